@@ -1,0 +1,51 @@
+# Trygg: `make run` serves the app, `make test` runs the whole suite. Nothing else is needed.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+
+.PHONY: run test bench lint format messages clean system
+
+# The virtual environment is rebuilt whenever the pinned requirements change.
+$(BIN)/.installed: requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.txt
+	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	touch $@
+
+venv: $(BIN)/.installed
+
+## Machine packages (Chromium, fonts, PostgreSQL, gettext); installs only what is missing.
+system:
+	@scripts/system-packages.sh
+
+run: venv
+	mkdir -p var
+	$(BIN)/trygg migrate --no-input
+	@if [ "$(DEMO)" = "1" ]; then $(BIN)/trygg demo; fi
+	TRYGG_DEMO=$(DEMO) $(BIN)/trygg runserver --noreload 127.0.0.1:8000
+
+test: venv system
+	scripts/test.sh
+
+bench: venv
+	$(BIN)/python -m trygg.bench
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy trygg
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## Re-extract the interface strings into locale/*/LC_MESSAGES/django.po and compile them.
+messages: venv
+	$(BIN)/trygg makemessages --all --no-obsolete --no-location --ignore=.venv --ignore=var
+	$(BIN)/trygg compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

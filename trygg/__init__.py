@@ -1,0 +1,1 @@
+"""Trygg: case management, referral and statistics for victims of human trafficking."""

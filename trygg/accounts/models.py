@@ -1,0 +1,218 @@
+"""Users, organisations, roles, and the append-only log of security events."""
+
+import uuid
+from typing import Any, ClassVar, Self
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Organisation(models.Model):
+    """An organisation taking part in the assistance system's work, in one jurisdiction."""
+
+    class Type(models.TextChoices):
+        # Aligned with HTCDS 2.0 org_Type; see `htcds_type` for the mapping.
+        ASSISTANCE_SYSTEM = "assistance_system", _("Assistance system")
+        RECEPTION_CENTRE = "reception_centre", _("Reception centre")
+        MUNICIPALITY = "municipality", _("Municipality or wellbeing services")
+        NGO = "ngo", _("Non-governmental organisation")
+        HEALTH_SERVICE = "health_service", _("Health service")
+        CHILD_WELFARE = "child_welfare", _("Child welfare")
+        POLICE = "police", _("Police")
+        IMMIGRATION_SERVICE = "immigration_service", _("Immigration service")
+        LEGAL_SERVICE = "legal_service", _("Legal service")
+        OTHER = "other", _("Other")
+
+    HTCDS_TYPES: ClassVar[dict[str, str]] = {
+        Type.ASSISTANCE_SYSTEM: "CentralGovernmentOrganisation",
+        Type.RECEPTION_CENTRE: "CentralGovernmentOrganisation",
+        Type.MUNICIPALITY: "LocalGovernmentOrganisation",
+        Type.NGO: "NGO",
+        Type.HEALTH_SERVICE: "HealthServiceOrganisation",
+        Type.CHILD_WELFARE: "LocalGovernmentOrganisation",
+        Type.POLICE: "LawEnforcement",
+        Type.IMMIGRATION_SERVICE: "ImmigrationService",
+        Type.LEGAL_SERVICE: "LegalService",
+    }
+
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    type = models.CharField(_("type"), max_length=32, choices=Type.choices)
+    jurisdiction = models.CharField(_("jurisdiction"), max_length=8)
+    is_active = models.BooleanField(_("active"), default=True)
+    # Set by `trygg demo`; the interface shows a demo banner while any exists.
+    is_demo = models.BooleanField(default=False, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            # Two organisations with one name in one jurisdiction would make referrals ambiguous.
+            models.UniqueConstraint(
+                fields=["jurisdiction", "name"], name="organisation_unique_name_per_jurisdiction"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def htcds_type(self) -> str | None:
+        """Return the HTCDS 2.0 org_Type value, or None where HTCDS has no match."""
+        return self.HTCDS_TYPES.get(self.type)
+
+
+class TryggUserManager(UserManager["User"]):
+    pass
+
+
+class User(AbstractUser):
+    """A staff member. Case data is never reached through the user: roles decide."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # One field for the name people use (no first/last split).
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    must_change_password = models.BooleanField(default=False)
+
+    objects: ClassVar[TryggUserManager] = TryggUserManager()  # type: ignore[assignment]
+
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.username
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.username
+
+    def get_short_name(self) -> str:
+        return self.full_name or self.username
+
+    def roles(self) -> set[str]:
+        """Return the roles this user holds in any active organisation."""
+        return set(
+            self.memberships.filter(organisation__is_active=True).values_list("role", flat=True)
+        )
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and self.memberships.filter(
+            role__in=roles, organisation__is_active=True
+        ).exists()
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self) -> Self:
+        return self.filter(organisation__is_active=True, user__is_active=True)
+
+
+class Membership(models.Model):
+    """A user's role in one organisation. DESIGN.md says what each role may see."""
+
+    class Role(models.TextChoices):
+        REFERRER = "referrer", _("Referrer")
+        CASEWORKER = "caseworker", _("Case worker")
+        EXPERT = "expert", _("Expert")
+        PARTNER = "partner", _("Partner staff")
+        STATISTICIAN = "statistician", _("Statistician")
+        AUDITOR = "auditor", _("Auditor")
+        ADMINISTRATOR = "administrator", _("Administrator")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation__name", "role"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            # One role per person per organisation: a change of role replaces the old one.
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="membership_one_role_per_organisation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation}: {self.role}"
+
+
+class SecurityEvent(models.Model):
+    """One append-only row per login, failed login, lock-out, MFA change or role change.
+
+    Columns:
+    - `at`: when it happened.
+    - `action`: a dotted code from `Action`.
+    - `actor_code`: the `User.code` of who did it (empty for an unknown account).
+    - `subject_code`: the `User.code` the event is about, when that is not the actor.
+    - `organisation_code`: the `Organisation.code` concerned, if any.
+    - `extra`: JSON with codes and enumerated values only, never names, free text or secrets.
+
+    Codes rather than foreign keys: the history must outlive the rows it is about. The
+    tamper-evident audit chain (issue 3) absorbs these events.
+    """
+
+    class Action(models.TextChoices):
+        LOGIN_SUCCEEDED = "auth.login.succeeded", _("Login succeeded")
+        LOGIN_FAILED = "auth.login.failed", _("Login failed")
+        LOCKED_OUT = "auth.locked_out", _("Locked out after repeated failures")
+        MFA_FAILED = "auth.mfa.failed", _("Two-factor code rejected")
+        MFA_ENROLLED = "auth.mfa.enrolled", _("Two-factor authentication enrolled")
+        MFA_RESET = "auth.mfa.reset", _("Two-factor authentication reset")
+        RECOVERY_CODE_USED = "auth.recovery_code.used", _("Recovery code used")
+        RECOVERY_CODES_CREATED = "auth.recovery_codes.created", _("New recovery codes created")
+        LOGOUT = "auth.logout", _("Logged out")
+        SESSION_EXPIRED = "auth.session.expired", _("Session expired")
+        SUDO_GRANTED = "auth.sudo.granted", _("Re-authenticated for a sensitive action")
+        SUDO_FAILED = "auth.sudo.failed", _("Re-authentication failed")
+        PASSWORD_CHANGED = "account.password.changed", _("Password changed")
+        USER_CREATED = "account.user.created", _("User created")
+        USER_DEACTIVATED = "account.user.deactivated", _("User deactivated")
+        USER_REACTIVATED = "account.user.reactivated", _("User reactivated")
+        ROLE_GRANTED = "account.role.granted", _("Role granted")
+        ROLE_CHANGED = "account.role.changed", _("Role changed")
+        ROLE_REVOKED = "account.role.revoked", _("Role revoked")
+        ORGANISATION_CREATED = "account.organisation.created", _("Organisation created")
+        ORGANISATION_UPDATED = "account.organisation.updated", _("Organisation updated")
+
+    at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    action = models.CharField(max_length=64, choices=Action.choices)
+    actor_code = models.UUIDField(null=True, blank=True)
+    subject_code = models.UUIDField(null=True, blank=True)
+    organisation_code = models.UUIDField(null=True, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Security events cannot be changed once written.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Security events cannot be deleted.")
+
+
+class AppendOnlyError(Exception):
+    """Raised on an attempt to change or delete an append-only record."""

@@ -1,0 +1,7 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("trygg.web.urls")),
+    path("accounts/", include("trygg.accounts.urls")),
+    path("manage/", include("trygg.accounts.manage_urls")),
+]
