@@ -39,7 +39,7 @@ if PRODUCTION and not env_list("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("TRYGG_ALLOWED_HOSTS is required when TRYGG_ENV=production.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-# The jurisdiction profile this deployment follows: a file in trygg/jurisdictions/profiles/.
+# The jurisdiction profile this deployment follows: a file in trygg/jurisdictions/profile_data/.
 TRYGG_JURISDICTION = env_str("JURISDICTION", "fi")
 # Shown as a banner on every page; `make run DEMO=1` sets it.
 TRYGG_DEMO = env_bool("DEMO", default=False)
@@ -70,11 +70,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "trygg.accounts.middleware.SessionTimeoutMiddleware",
     "trygg.accounts.middleware.RequireVerifiedMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes last: it inspects the response of the login view.
     "axes.middleware.AxesMiddleware",
@@ -189,7 +189,8 @@ USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Helsinki")
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Production serves the collected files (`trygg collectstatic`); elsewhere the finders do.
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static"))) if PRODUCTION else None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -46,25 +46,31 @@ def check_required(check: Callable[[Any], bool]) -> Callable[[View], View]:
     return decorator
 
 
-def sudo_required(view: View) -> View:
-    """Ask for the password and a fresh second factor unless given in the last minutes.
+def sudo_redirect(request: HttpRequest) -> HttpResponse | None:
+    """Return a redirect to re-authentication unless the user is in sudo mode.
 
-    A POST that arrives outside sudo mode is not carried out: the user re-authenticates and
-    is sent back to the page the form was on, to submit it again.
+    Views that load an object call this after the access check, so that a stranger gets the
+    same 404 whether or not they are in sudo mode. A POST outside sudo mode is not carried
+    out: the user re-authenticates and comes back to the page the form was on (sent as
+    `next`) to submit it again.
     """
+    if in_sudo_mode(request):
+        return None
+    target = request.get_full_path()
+    if request.method != "GET":
+        back = request.POST.get("next", "")
+        safe = url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        target = back if safe and back else reverse("web:home")
+    return redirect(reverse("accounts:sudo") + "?" + urlencode({"next": target}))
+
+
+def sudo_required(view: View) -> View:
+    """Require a recent re-authentication (see `sudo_redirect`) for a view with no object."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if in_sudo_mode(request):
-            return view(request, *args, **kwargs)
-        target = request.get_full_path()
-        if request.method != "GET":
-            # Forms behind sudo mode carry the page they are on as `next`.
-            back = request.POST.get("next", "")
-            safe = url_has_allowed_host_and_scheme(
-                back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-            )
-            target = back if safe and back else reverse("web:home")
-        return redirect(reverse("accounts:sudo") + "?" + urlencode({"next": target}))
+        return sudo_redirect(request) or view(request, *args, **kwargs)
 
     return wrapper

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from trygg.accounts import permissions, services
-from trygg.accounts.decorators import check_required, sudo_required
+from trygg.accounts.decorators import check_required, sudo_redirect
 from trygg.accounts.forms import MembershipForm, NewOrganisationForm, NewUserForm, OrganisationForm
 from trygg.accounts.models import SecurityEvent
 from trygg.jurisdictions.profiles import get_profile
@@ -135,10 +135,11 @@ def user_detail(request: AuthenticatedHttpRequest, code: UUID) -> HttpResponse:
 
 @admin_required
 @require_POST
-@sudo_required
 def user_role(request: AuthenticatedHttpRequest, code: UUID) -> HttpResponse:
     """Grant a role, or change the role held, in an organisation the actor administers."""
     user = permissions.get_managed_user_for_user(request.user, code)
+    if redirect_to_sudo := sudo_redirect(request):
+        return redirect_to_sudo
     form = MembershipForm(
         request.POST, organisations=permissions.administered_organisations(request.user)
     )
@@ -161,10 +162,11 @@ def user_role(request: AuthenticatedHttpRequest, code: UUID) -> HttpResponse:
 
 @admin_required
 @require_POST
-@sudo_required
 def user_role_revoke(request: AuthenticatedHttpRequest, code: UUID, membership: int) -> HttpResponse:
     user = permissions.get_managed_user_for_user(request.user, code)
     target = permissions.get_membership_for_admin(request.user, user, membership)
+    if redirect_to_sudo := sudo_redirect(request):
+        return redirect_to_sudo
     try:
         services.revoke_role(actor=request.user, membership=target)
     except services.AccountError as error:
@@ -178,9 +180,10 @@ def user_role_revoke(request: AuthenticatedHttpRequest, code: UUID, membership: 
 
 @admin_required
 @require_POST
-@sudo_required
 def user_active(request: AuthenticatedHttpRequest, code: UUID) -> HttpResponse:
     user = permissions.get_managed_user_for_user(request.user, code)
+    if redirect_to_sudo := sudo_redirect(request):
+        return redirect_to_sudo
     active = request.POST.get("active") == "1"
     try:
         services.set_user_active(actor=request.user, user=user, is_active=active)
@@ -196,9 +199,10 @@ def user_active(request: AuthenticatedHttpRequest, code: UUID) -> HttpResponse:
 
 @admin_required
 @require_POST
-@sudo_required
 def user_reset_mfa(request: AuthenticatedHttpRequest, code: UUID) -> HttpResponse:
     user = permissions.get_managed_user_for_user(request.user, code)
+    if redirect_to_sudo := sudo_redirect(request):
+        return redirect_to_sudo
     try:
         services.reset_mfa(actor=request.user, user=user)
     except services.AccountError as error:

@@ -24,7 +24,7 @@ def check_jurisdiction_profile(
                 str(exc),
                 hint=(
                     f"TRYGG_JURISDICTION must be one of {', '.join(available_profiles())}; "
-                    "each is a file in trygg/jurisdictions/profiles/."
+                    "each is a file in trygg/jurisdictions/profile_data/."
                 ),
                 id="jurisdictions.E001",
             )

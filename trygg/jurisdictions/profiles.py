@@ -1,6 +1,6 @@
 """Jurisdiction profiles: one country's emergency numbers, contacts, duties and procedures.
 
-A profile is a TOML file in ``profiles/`` named after its code (``fi.toml``, ``no.toml``). It is
+A profile is a TOML file in ``profile_data/`` named after its code (``fi.toml``, ``no.toml``). It is
 data, not code: adding a jurisdiction means adding a file. Every file is validated in full when it
 is read, and any problem raises ProfileError naming the file and the key.
 """
@@ -20,7 +20,7 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
+PROFILES_DIR = Path(__file__).resolve().parent / "profile_data"
 
 # Digits and spaces with an optional leading +; 3 to 15 digits (112 to a full E.164 number).
 _PHONE_RE = re.compile(r"\+?[0-9][0-9 ]*[0-9]")

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Install the machine packages Trygg's tests need, when missing: Debian's Chromium (browser
+# tests), Noto fonts (every script renders), PostgreSQL (the production database), gettext
+# (translation catalogues) and poppler-utils (reading PDFs back).
+set -euo pipefail
+
+packages=(chromium fonts-noto-core postgresql gettext poppler-utils)
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+  sudo=()
+elif command -v sudo >/dev/null 2>&1; then
+  sudo=(sudo)
+else
+  echo "These packages are missing: ${missing[*]}. Install them as root: apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+echo "Installing machine packages: ${missing[*]}"
+"${sudo[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

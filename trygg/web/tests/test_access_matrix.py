@@ -1,0 +1,155 @@
+"""Every URL pattern × every persona → the expected status.
+
+Adding a URL without adding it here fails `test_every_url_pattern_is_in_the_matrix`.
+Statuses: 200 shown; 302 sent elsewhere (to log in, or to confirm identity first);
+403 the role does not allow it; 404 not visible to this persona; 405 wrong method.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from conftest import PERSONAS
+from trygg.accounts.models import Organisation, User
+
+# Each row: route name → (method, how to build the path, {persona: status}).
+# "*" gives the status for personas not named.
+ANON = {"anonymous": 302}
+ALL_200 = {**ANON, "*": 200}
+ADMINS_200 = {**ANON, "*": 403, "administrator": 200, "outsider": 200}
+
+
+def _org_a_user(users: dict[str, User], orgs: dict[str, Organisation]) -> str:
+    return str(users["caseworker"].code)
+
+
+MATRIX: dict[str, tuple[str, Callable[..., dict[str, Any]], dict[str, int]]] = {
+    "web:home": ("GET", lambda **_: {}, ALL_200),
+    "web:healthz": ("GET", lambda **_: {}, {"*": 200}),
+    # The language switch works for everyone and redirects back.
+    "web:set_language": ("POST", lambda **_: {}, {"*": 302}),
+    "accounts:login": ("GET", lambda **_: {}, {"anonymous": 200, "*": 302}),
+    # Without a pending password step, the second-factor pages send back to the login.
+    "accounts:verify": ("GET", lambda **_: {}, {"*": 302}),
+    "accounts:enrol": ("GET", lambda **_: {}, {"*": 302}),
+    "accounts:logout": ("POST", lambda **_: {}, {"*": 302}),
+    "accounts:account": ("GET", lambda **_: {}, ALL_200),
+    "accounts:sudo": ("GET", lambda **_: {}, ALL_200),
+    "accounts:password": ("GET", lambda **_: {}, ALL_200),
+    # Outside sudo mode: sent to confirm identity first.
+    "accounts:recovery_codes": ("POST", lambda **_: {}, {"*": 302}),
+    "manage:organisations": ("GET", lambda **_: {}, ADMINS_200),
+    # Only the assistance system's administrators add organisations.
+    "manage:organisation_new": (
+        "GET",
+        lambda **_: {},
+        {**ANON, "*": 403, "administrator": 200},
+    ),
+    "manage:organisation": (
+        "GET",
+        lambda orgs, **_: {"code": orgs["assistance"].code},
+        {**ANON, "*": 403, "administrator": 200, "outsider": 404},
+    ),
+    "manage:users": ("GET", lambda **_: {}, ADMINS_200),
+    "manage:user_new": ("GET", lambda **_: {}, ADMINS_200),
+    "manage:user": (
+        "GET",
+        lambda users, **_: {"code": users["caseworker"].code},
+        {**ANON, "*": 403, "administrator": 200, "outsider": 404},
+    ),
+    # Role and account changes: administrators of the user's organisation are sent to sudo
+    # mode first; an administrator elsewhere gets 404, as if the user did not exist.
+    "manage:user_role": (
+        "POST",
+        lambda users, **_: {"code": users["caseworker"].code},
+        {**ANON, "*": 403, "administrator": 302, "outsider": 404},
+    ),
+    "manage:user_role_revoke": (
+        "POST",
+        lambda users, **_: {
+            "code": users["caseworker"].code,
+            "membership": users["caseworker"].memberships.get().pk,
+        },
+        {**ANON, "*": 403, "administrator": 302, "outsider": 404},
+    ),
+    "manage:user_active": (
+        "POST",
+        lambda users, **_: {"code": users["caseworker"].code},
+        {**ANON, "*": 403, "administrator": 302, "outsider": 404},
+    ),
+    "manage:user_reset_mfa": (
+        "POST",
+        lambda users, **_: {"code": users["caseworker"].code},
+        {**ANON, "*": 403, "administrator": 302, "outsider": 404},
+    ),
+    "manage:security_events": ("GET", lambda **_: {}, {**ANON, "*": 403, "auditor": 200}),
+}
+
+
+def _route_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list[Any], namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern):
+                assert pattern.name, f"URL pattern {pattern.pattern} has no name"
+                names.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_url_pattern_is_in_the_matrix() -> None:
+    assert _route_names() == set(MATRIX), "Add the new URL to MATRIX with every persona."
+
+
+@pytest.fixture
+def world(
+    request: pytest.FixtureRequest, assistance_org: Organisation, other_org: Organisation
+) -> dict[str, Any]:
+    users = {name: request.getfixturevalue(name) for name in PERSONAS if name != "anonymous"}
+    return {"users": users, "orgs": {"assistance": assistance_org, "other": other_org}}
+
+
+CASES = [
+    (name, persona)
+    for name in sorted(MATRIX)
+    for persona in PERSONAS
+]
+
+
+@pytest.mark.parametrize(("route", "persona"), CASES)
+def test_access(
+    route: str,
+    persona: str,
+    world: dict[str, Any],
+    client_for: Callable[[str], Client],
+) -> None:
+    from django.urls import reverse
+
+    method, kwargs_for, statuses = MATRIX[route]
+    expected = statuses.get(persona, statuses.get("*"))
+    path = reverse(route, kwargs=kwargs_for(**world) or None)
+    client = client_for(persona)
+    response = client.post(path) if method == "POST" else client.get(path)
+    assert response.status_code == expected, (
+        f"{persona} {method} {path}: got {response.status_code}, expected {expected}"
+    )
+
+
+@pytest.mark.parametrize("route", sorted(name for name, row in MATRIX.items() if row[0] == "POST"))
+def test_post_only_routes_refuse_get(
+    route: str, world: dict[str, Any], client_for: Callable[[str], Client]
+) -> None:
+    from django.urls import reverse
+
+    _method, kwargs_for, _ = MATRIX[route]
+    response = client_for("administrator").get(reverse(route, kwargs=kwargs_for(**world) or None))
+    # 405, or a redirect/403/404 from an access check that runs first; never a 200.
+    assert response.status_code in {302, 403, 404, 405}
