@@ -44,7 +44,7 @@ format: venv
 
 ## Re-extract the interface strings into locale/*/LC_MESSAGES/django.po and compile them.
 messages: venv
-	$(BIN)/trygg makemessages --all --no-obsolete --no-location --ignore=.venv --ignore=var
+	$(BIN)/trygg makemessages -l sv -l fi -l nb --no-obsolete --no-location --ignore=.venv --ignore=var --ignore=tests --ignore="*/tests/*" --ignore=conftest.py
 	$(BIN)/trygg compilemessages --ignore=.venv
 
 clean:

@@ -5,12 +5,12 @@ import os
 os.environ.setdefault("TRYGG_ENV", "test")
 os.environ.setdefault("TRYGG_SECRET_KEY", "test-only-secret-key-not-for-any-real-deployment-0123")
 
-from trygg.settings import *  # noqa: E402, F403
+from trygg.settings import *  # noqa: F403
 
 # Argon2 stays in the list (and is what production uses: see accounts/tests/test_settings.py);
 # the suite hashes with MD5 only to stay fast.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405
-STORAGES = {  # noqa: F405
+STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

@@ -84,9 +84,7 @@ class MembershipForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["organisation"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = organisations
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
 
 
 class NewUserForm(MembershipForm):

@@ -49,7 +49,10 @@ def organisation_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.success(request, _("The organisation has been created."))
         return redirect("manage:organisation", organisation.code)
     return render(
-        request, "accounts/organisation_new.html", {"form": form}, status=400 if form.errors else 200
+        request,
+        "accounts/organisation_new.html",
+        {"form": form},
+        status=400 if form.errors else 200,
     )
 
 
@@ -111,8 +114,12 @@ def user_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             role=form.cleaned_data["role"],
         )
         # The one-time password is on this response only; it is stored nowhere in clear.
-        return render(request, "accounts/user_created.html", {"new_user": user, "password": password})
-    return render(request, "accounts/user_new.html", {"form": form}, status=400 if form.errors else 200)
+        return render(
+            request, "accounts/user_created.html", {"new_user": user, "password": password}
+        )
+    return render(
+        request, "accounts/user_new.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @admin_required
@@ -162,7 +169,9 @@ def user_role(request: AuthenticatedHttpRequest, code: UUID) -> HttpResponse:
 
 @admin_required
 @require_POST
-def user_role_revoke(request: AuthenticatedHttpRequest, code: UUID, membership: int) -> HttpResponse:
+def user_role_revoke(
+    request: AuthenticatedHttpRequest, code: UUID, membership: int
+) -> HttpResponse:
     user = permissions.get_managed_user_for_user(request.user, code)
     target = permissions.get_membership_for_admin(request.user, user, membership)
     if redirect_to_sudo := sudo_redirect(request):
@@ -210,7 +219,10 @@ def user_reset_mfa(request: AuthenticatedHttpRequest, code: UUID) -> HttpRespons
     else:
         messages.success(
             request,
-            _("Two-factor authentication has been reset. The user sets it up again at the next login."),
+            _(
+                "Two-factor authentication has been reset. "
+                "The user sets it up again at the next login."
+            ),
         )
     return redirect("manage:user", user.code)
 

@@ -81,7 +81,7 @@ class User(AbstractUser):
     language = models.CharField(_("language"), max_length=8, blank=True)
     must_change_password = models.BooleanField(default=False)
 
-    objects: ClassVar[TryggUserManager] = TryggUserManager()  # type: ignore[assignment]
+    objects: ClassVar[TryggUserManager] = TryggUserManager()
 
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
@@ -106,9 +106,10 @@ class User(AbstractUser):
         )
 
     def has_role(self, *roles: str) -> bool:
-        return self.is_active and self.memberships.filter(
-            role__in=roles, organisation__is_active=True
-        ).exists()
+        return (
+            self.is_active
+            and self.memberships.filter(role__in=roles, organisation__is_active=True).exists()
+        )
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):

@@ -30,9 +30,9 @@ def is_administrator(user: User) -> bool:
 
 def can_create_organisations(user: User) -> bool:
     """Administrators of the assistance system set up the other organisations."""
-    return administered_organisations(user).filter(
-        type=Organisation.Type.ASSISTANCE_SYSTEM
-    ).exists()
+    return (
+        administered_organisations(user).filter(type=Organisation.Type.ASSISTANCE_SYSTEM).exists()
+    )
 
 
 def can_view_security_events(user: User) -> bool:

@@ -111,9 +111,7 @@ def create_user(
     """
     one_time = password is None
     password = password or generate_password()
-    user = User(
-        username=username, full_name=full_name, email=email, must_change_password=one_time
-    )
+    user = User(username=username, full_name=full_name, email=email, must_change_password=one_time)
     user.set_password(password)
     user.full_clean()
     user.save()

@@ -4,7 +4,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
@@ -32,7 +31,7 @@ from trygg.accounts.sessions import (
     in_sudo_mode,
     pending_user,
 )
-from trygg.lib.http import AuthenticatedHttpRequest
+from trygg.lib.http import AuthenticatedHttpRequest, set_language_cookie
 
 Action = SecurityEvent.Action
 
@@ -72,7 +71,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
         # One message whether or not the account exists, is inactive or the password is wrong.
         form.add_error(None, _("The user name or password is not right. Try again."))
     return render(
-        request, "accounts/login.html", {"form": form, "next": _safe_next(request)},
+        request,
+        "accounts/login.html",
+        {"form": form, "next": _safe_next(request)},
         status=400 if form.errors else 200,
     )
 
@@ -88,7 +89,9 @@ def _next_query(request: HttpRequest) -> str:
 
 @login_not_required
 @never_cache
-def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """The page for too many failed attempts; it reads the same for every user name."""
     return render(request, "accounts/locked_out.html", status=429)
 
@@ -113,7 +116,9 @@ def verify(request: HttpRequest) -> HttpResponse:
         services.record_event(action=Action.MFA_FAILED, actor=user)
         form.add_error("token", _("That code is not right, or it has expired. Try again."))
     return render(
-        request, "accounts/verify.html", {"form": form, "next": _safe_next(request)},
+        request,
+        "accounts/verify.html",
+        {"form": form, "next": _safe_next(request)},
         status=400 if form.errors else 200,
     )
 
@@ -132,7 +137,9 @@ def enrol(request: HttpRequest) -> HttpResponse:
     device = services.pending_totp_device(user)
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = services.confirm_totp_device(user=user, device=device, token=form.cleaned_data["token"])
+        codes = services.confirm_totp_device(
+            user=user, device=device, token=form.cleaned_data["token"]
+        )
         if codes is not None:
             device.refresh_from_db()
             _finish(request, user, device)
@@ -142,7 +149,9 @@ def enrol(request: HttpRequest) -> HttpResponse:
                 {"codes": codes, "next": _after_login_url(request, user)},
             )
         services.record_event(action=Action.MFA_FAILED, actor=user)
-        form.add_error("token", _("That code is not right. Check the time on your phone and try again."))
+        form.add_error(
+            "token", _("That code is not right. Check the time on your phone and try again.")
+        )
     qr = segno.make(device.config_url, error="m")
     b32 = services.totp_secret(device)
     context = {
@@ -162,13 +171,7 @@ def _finish(request: HttpRequest, user: User, device: Any) -> HttpResponseRedire
     services.record_event(action=Action.LOGIN_SUCCEEDED, actor=user)
     response = HttpResponseRedirect(target)
     if user.language:
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            user.language,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        )
+        set_language_cookie(response, user.language)
     return response
 
 
@@ -205,7 +208,9 @@ def sudo(request: AuthenticatedHttpRequest) -> HttpResponse:
         services.record_event(action=Action.SUDO_FAILED, actor=request.user)
         form.add_error(None, _("The password or the code is not right. Try again."))
     return render(
-        request, "accounts/sudo.html", {"form": form, "next": _safe_next(request)},
+        request,
+        "accounts/sudo.html",
+        {"form": form, "next": _safe_next(request)},
         status=400 if form.errors else 200,
     )
 
@@ -232,7 +237,9 @@ def password(request: AuthenticatedHttpRequest) -> HttpResponse:
         update_session_auth_hash(request, request.user)
         messages.success(request, _("Your password has been changed."))
         return redirect("web:home")
-    return render(request, "accounts/password.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "accounts/password.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @never_cache
@@ -242,5 +249,7 @@ def recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Replace the recovery codes; the new ones are shown once, on this response only."""
     codes = services.create_recovery_codes(actor=request.user, user=request.user)
     return render(
-        request, "accounts/recovery_codes.html", {"codes": codes, "next": reverse("accounts:account")}
+        request,
+        "accounts/recovery_codes.html",
+        {"codes": codes, "next": reverse("accounts:account")},
     )

@@ -1,6 +1,5 @@
 """The start page, the language switch and the health check."""
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from trygg.accounts import permissions
 from trygg.accounts.forms import LanguageForm
-from trygg.lib.http import AuthenticatedHttpRequest
+from trygg.lib.http import AuthenticatedHttpRequest, set_language_cookie
 
 
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -44,17 +43,10 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return response
     language = form.cleaned_data["language"]
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-    )
+    set_language_cookie(response, language)
     if request.user.is_authenticated:
-        request.user.language = language  # type: ignore[union-attr]
-        request.user.save(update_fields=["language"])  # type: ignore[union-attr]
+        request.user.language = language
+        request.user.save(update_fields=["language"])
     return response
 
 

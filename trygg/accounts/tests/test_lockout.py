@@ -36,6 +36,7 @@ def test_lockout_page_is_the_same_for_unknown_and_known_accounts(caseworker: Use
         reverse("accounts:login"), {"username": "no-such-account", "password": "x"}
     )
     assert known_page.status_code == unknown_page.status_code == 429
+
     # Only the CSRF token differs.
     def strip(body: bytes) -> str:
         return re.sub(r'value="[^"]*"', "", body.decode())

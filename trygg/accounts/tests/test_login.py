@@ -15,7 +15,7 @@ Action = SecurityEvent.Action
 GENERIC_ERROR = "The user name or password is not right. Try again."
 
 
-def password_step(client: Client, username: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+def password_step(client: Client, username: str, password: str = PASSWORD):
     return client.post(reverse("accounts:login"), {"username": username, "password": password})
 
 
@@ -44,7 +44,9 @@ def test_wrong_totp_code_is_refused_and_recorded(client: Client, caseworker: Use
     assert response.status_code == 400
     assert "That code is not right" in response.content.decode()
     assert client.get(reverse("web:home")).status_code == 302
-    assert SecurityEvent.objects.filter(action=Action.MFA_FAILED, actor_code=caseworker.code).exists()
+    assert SecurityEvent.objects.filter(
+        action=Action.MFA_FAILED, actor_code=caseworker.code
+    ).exists()
 
 
 def test_failed_login_reads_the_same_for_unknown_and_known_accounts(
@@ -65,7 +67,9 @@ def test_failed_login_reads_the_same_for_unknown_and_known_accounts(
     assert bodies[0] == bodies[1] == bodies[2]
 
 
-def test_failed_logins_are_recorded_without_the_typed_text(client: Client, caseworker: User) -> None:
+def test_failed_logins_are_recorded_without_the_typed_text(
+    client: Client, caseworker: User
+) -> None:
     canary = "CANARY-typed-secret-7731"
     password_step(client, "caseworker", canary)
     password_step(client, canary, canary)
@@ -91,7 +95,9 @@ def test_first_login_enrols_an_authenticator_and_shows_recovery_codes_once(
     assert len(codes) == 10
     assert TOTPDevice.objects.get(user=newcomer).confirmed
     assert client.get(reverse("web:home")).status_code == 200
-    assert SecurityEvent.objects.filter(action=Action.MFA_ENROLLED, actor_code=newcomer.code).exists()
+    assert SecurityEvent.objects.filter(
+        action=Action.MFA_ENROLLED, actor_code=newcomer.code
+    ).exists()
 
 
 def test_recovery_code_logs_in_once(client: Client, assistance_org: Organisation) -> None:
@@ -138,7 +144,8 @@ def test_next_parameter_may_not_lead_off_site(client: Client, caseworker: User) 
         {"username": "caseworker", "password": PASSWORD, "next": "https://evil.example/"},
     )
     response = client.post(
-        reverse("accounts:verify"), {"token": current_token(caseworker), "next": "https://evil.example/"}
+        reverse("accounts:verify"),
+        {"token": current_token(caseworker), "next": "https://evil.example/"},
     )
     assert response["Location"] == reverse("web:home")
 
@@ -150,7 +157,11 @@ def test_one_time_password_must_be_changed_before_anything_else(
     from trygg.accounts import services
 
     user, _ = services.create_user(
-        actor=None, username="fresh", full_name="Fresh", email="", organisation=assistance_org,
+        actor=None,
+        username="fresh",
+        full_name="Fresh",
+        email="",
+        organisation=assistance_org,
         role="caseworker",
     )
     TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)

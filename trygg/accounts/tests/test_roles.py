@@ -131,9 +131,7 @@ def test_resetting_mfa_makes_the_user_enrol_again(
     assert SecurityEvent.objects.filter(action=Action.MFA_RESET).exists()
 
 
-def test_revoking_a_role_records_it(
-    client: Client, administrator: User, caseworker: User
-) -> None:
+def test_revoking_a_role_records_it(client: Client, administrator: User, caseworker: User) -> None:
     sudo_client(client, administrator)
     membership = caseworker.memberships.get()
     client.post(reverse("manage:user_role_revoke", args=[caseworker.code, membership.pk]))
@@ -152,12 +150,15 @@ def test_only_assistance_system_administrators_create_organisations(
     created = Organisation.objects.get(name="Org C Shelter")
     assert created.jurisdiction == "fi"
     assert SecurityEvent.objects.filter(
-        action=Action.ORGANISATION_CREATED, organisation_code=created.code, actor_code=administrator.code
+        action=Action.ORGANISATION_CREATED,
+        organisation_code=created.code,
+        actor_code=administrator.code,
     ).exists()
     other = log_in(Client(), outsider)
-    assert other.post(
-        reverse("manage:organisation_new"), {"name": "Org D", "type": "ngo"}
-    ).status_code == 403
+    assert (
+        other.post(reverse("manage:organisation_new"), {"name": "Org D", "type": "ngo"}).status_code
+        == 403
+    )
 
 
 def test_organisation_types_map_to_htcds(assistance_org: Organisation) -> None:

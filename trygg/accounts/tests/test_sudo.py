@@ -8,7 +8,7 @@ from conftest import PASSWORD, current_token, log_in
 from trygg.accounts.models import Membership, SecurityEvent, User
 
 
-def role_change(client: Client, user: User, role: str = "expert"):  # type: ignore[no-untyped-def]
+def role_change(client: Client, user: User, role: str = "expert"):
     membership = user.memberships.get()
     return client.post(
         reverse("manage:user_role", args=[user.code]),

@@ -117,11 +117,7 @@ def world(
     return {"users": users, "orgs": {"assistance": assistance_org, "other": other_org}}
 
 
-CASES = [
-    (name, persona)
-    for name in sorted(MATRIX)
-    for persona in PERSONAS
-]
+CASES = [(name, persona) for name in sorted(MATRIX) for persona in PERSONAS]
 
 
 @pytest.mark.parametrize(("route", "persona"), CASES)
