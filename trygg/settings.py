@@ -168,8 +168,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_DISABLE_ACCESS_LOG = True
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# How many reverse proxies stand in front of Trygg and append to X-Forwarded-For (0: none).
+TRYGG_PROXY_COUNT = env_int("PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "trygg.lib.http.client_ip"
 
 OTP_TOTP_ISSUER = env_str("OTP_ISSUER", "Trygg")
 OTP_TOTP_THROTTLE_FACTOR = 1

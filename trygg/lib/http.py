@@ -20,3 +20,20 @@ def set_language_cookie(response: HttpResponse, language: str) -> None:
         secure=settings.LANGUAGE_COOKIE_SECURE,
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
     )
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """Return the client's address, trusting X-Forwarded-For only from known proxies.
+
+    With TRYGG_PROXY_COUNT=N, the N-th address from the right of X-Forwarded-For is the one
+    the outermost trusted proxy saw; anything further left could be forged by the client.
+    """
+    count = settings.TRYGG_PROXY_COUNT
+    if count > 0:
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        ]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= count:
+            return forwarded[-count]
+    return request.META.get("REMOTE_ADDR")
