@@ -3,6 +3,7 @@
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +19,8 @@ from trygg.jurisdictions.profiles import get_profile
 from trygg.lib.http import AuthenticatedHttpRequest
 
 admin_required = check_required(permissions.is_administrator)
+# Lists are paged: a list that grows with the organisation must not load it all at once.
+PAGE_SIZE = 50
 
 # Organisations
 
@@ -25,11 +28,13 @@ admin_required = check_required(permissions.is_administrator)
 @admin_required
 def organisation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisations = permissions.organisations_for_admin(request.user)
+    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "accounts/organisation_list.html",
         {
-            "organisations": organisations,
+            "organisations": page.object_list,
+            "page": page,
             "can_create": permissions.can_create_organisations(request.user),
         },
     )
@@ -95,7 +100,8 @@ def organisation_detail(request: AuthenticatedHttpRequest, code: UUID) -> HttpRe
 @admin_required
 def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     users = permissions.users_for_admin(request.user).prefetch_related("memberships__organisation")
-    return render(request, "accounts/user_list.html", {"users": users})
+    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"users": page.object_list, "page": page})
 
 
 @admin_required

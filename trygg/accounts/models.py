@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Organisation(models.Model):
@@ -16,14 +17,14 @@ class Organisation(models.Model):
         # Aligned with HTCDS 2.0 org_Type; see `htcds_type` for the mapping.
         ASSISTANCE_SYSTEM = "assistance_system", _("Assistance system")
         RECEPTION_CENTRE = "reception_centre", _("Reception centre")
-        MUNICIPALITY = "municipality", _("Municipality or wellbeing services")
+        MUNICIPALITY = "municipality", _("Municipality or wellbeing services county")
         NGO = "ngo", _("Non-governmental organisation")
         HEALTH_SERVICE = "health_service", _("Health service")
         CHILD_WELFARE = "child_welfare", _("Child welfare")
         POLICE = "police", _("Police")
         IMMIGRATION_SERVICE = "immigration_service", _("Immigration service")
         LEGAL_SERVICE = "legal_service", _("Legal service")
-        OTHER = "other", _("Other")
+        OTHER = "other", pgettext_lazy("organisation type", "Other")
 
     HTCDS_TYPES: ClassVar[dict[str, str]] = {
         Type.ASSISTANCE_SYSTEM: "CentralGovernmentOrganisation",
@@ -171,7 +172,7 @@ class SecurityEvent(models.Model):
     class Action(models.TextChoices):
         LOGIN_SUCCEEDED = "auth.login.succeeded", _("Login succeeded")
         LOGIN_FAILED = "auth.login.failed", _("Login failed")
-        LOCKED_OUT = "auth.locked_out", _("Locked out after repeated failures")
+        LOCKED_OUT = "auth.locked_out", _("Locked out after too many failed attempts")
         MFA_FAILED = "auth.mfa.failed", _("Two-factor code rejected")
         MFA_ENROLLED = "auth.mfa.enrolled", _("Two-factor authentication enrolled")
         MFA_RESET = "auth.mfa.reset", _("Two-factor authentication reset")
