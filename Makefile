@@ -30,8 +30,9 @@ run: venv
 test: venv system
 	scripts/test.sh
 
-bench: venv
+bench: venv system
 	$(BIN)/python -m trygg.bench
+	scripts/with-postgres.sh $(BIN)/python -m trygg.bench
 
 lint: venv
 	$(BIN)/ruff check .
