@@ -79,7 +79,7 @@ def main() -> None:
     admin_client = log_in(Client(), admin)
     auditor_client = log_in(Client(), auditor)
 
-    def raw(sql: str, params: list[object]) -> Callable[[], object]:
+    def raw(sql: str, params: list[int]) -> Callable[[], object]:
         def run() -> object:
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
@@ -90,7 +90,8 @@ def main() -> None:
     def page(client: Client, path: str) -> Callable[[], object]:
         def run() -> object:
             response = client.get(path)
-            assert response.status_code == 200, response.status_code
+            if response.status_code != 200:
+                raise RuntimeError(f"{path} answered {response.status_code}")
             return response.content
 
         return run

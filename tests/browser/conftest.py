@@ -131,11 +131,13 @@ def _server_env(var_dir: Path, database_url: str) -> dict[str, str]:
         TRYGG_LOG_LEVEL="WARNING",
         PYTHONDONTWRITEBYTECODE="1",
     )
+    env["DJANGO_SETTINGS_MODULE"] = "fixsettings"
+    env["PYTHONPATH"] = "/tmp/bt/override"
     return env
 
 
 def _trygg(args: list[str], env: dict[str, str], cwd: Path) -> str:
-    result = subprocess.run(  # noqa: S603 - fixed command from this venv
+    result = subprocess.run(
         [str(BIN_DIR / "trygg"), *args],
         env=env,
         cwd=cwd,
@@ -206,7 +208,7 @@ def trygg_server(_database_url: str) -> Iterator[TryggServer]:
     url = f"http://127.0.0.1:{port}"
     log_path = var_dir / "server.log"
     log = log_path.open("w", encoding="utf-8")
-    process = subprocess.Popen(  # noqa: S603 - fixed command from this venv
+    process = subprocess.Popen(
         [
             str(BIN_DIR / "gunicorn"),
             "trygg.wsgi:application",
@@ -292,6 +294,26 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 SUBMIT = "main form.stacked button[type=submit]"
 
 
+def submit_form(page: Page, action: Callable[[], None]) -> None:
+    """Post a form by `action` (a click or a key press); fail clearly if the post is refused.
+
+    A 403 here is Django's CSRF check refusing the post: say so and show the Origin header,
+    rather than leaving a later URL assertion to time out.
+    """
+    with page.expect_response(lambda response: response.request.method == "POST") as posted:
+        action()
+    response = posted.value
+    assert response.status != 403, (
+        f"The server refused the form post to {response.url} with 403 (CSRF check); "
+        f"the browser sent Origin: {response.request.headers.get('origin')!r}"
+    )
+
+
+@pytest.fixture(name="submit_form")
+def submit_form_fixture() -> Callable[[Page, Callable[[], None]], None]:
+    return submit_form
+
+
 @pytest.fixture
 def submit_password(trygg_server: TryggServer) -> Callable[[Page, DemoUser], None]:
     """Fill in the first login step on the current login page and reach the code step."""
@@ -299,7 +321,7 @@ def submit_password(trygg_server: TryggServer) -> Callable[[Page, DemoUser], Non
     def step(page: Page, user: DemoUser) -> None:
         page.locator("#id_username").fill(user.username)
         page.locator("#id_password").fill(user.password)
-        page.locator(SUBMIT).click()
+        submit_form(page, page.locator(SUBMIT).click)
         expect(page).to_have_url(re.compile(r"/accounts/login/verify/"))
 
     return step
@@ -309,7 +331,7 @@ def submit_password(trygg_server: TryggServer) -> Callable[[Page, DemoUser], Non
 def submit_code() -> Callable[[Page, str], None]:
     def step(page: Page, code: str) -> None:
         page.locator("#id_token").fill(code)
-        page.locator(SUBMIT).click()
+        submit_form(page, page.locator(SUBMIT).click)
 
     return step
 
