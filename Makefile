@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 
-.PHONY: run test bench lint format messages clean system
+.PHONY: run test bench lint format messages clean system venv testtools
 
 # The virtual environment is rebuilt whenever the pinned requirements change.
 $(BIN)/.installed: requirements.txt pyproject.toml
@@ -17,6 +17,13 @@ $(BIN)/.installed: requirements.txt pyproject.toml
 
 venv: $(BIN)/.installed
 
+# axe-core, loaded by the browser tests to check accessibility (never served to users).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+testtools: node_modules/.installed
+
 ## Machine packages (Chromium, fonts, PostgreSQL, gettext); installs only what is missing.
 system:
 	@scripts/system-packages.sh
@@ -27,7 +34,7 @@ run: venv
 	@if [ "$(DEMO)" = "1" ]; then $(BIN)/trygg demo; fi
 	TRYGG_DEMO=$(DEMO) $(BIN)/trygg runserver --noreload 127.0.0.1:8000
 
-test: venv system
+test: venv system testtools
 	scripts/test.sh
 
 bench: venv system
@@ -49,4 +56,4 @@ messages: venv
 	$(BIN)/trygg compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -5,23 +5,17 @@ outsider: an administrator of another organisation, who must see nothing of the 
 Data is built through the services, so that the setup writes the same events as production.
 """
 
-import time
 from collections.abc import Callable
 
 import pytest
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from trygg.accounts import services
 from trygg.accounts.models import Membership, Organisation, User
-from trygg.accounts.sessions import AUTH_AT_KEY, SEEN_AT_KEY
+from trygg.testing import log_in, make_user
 
 Role = Membership.Role
 Type = Organisation.Type
-
-PASSWORD = "correct-horse-battery-staple-42"
 
 
 @pytest.fixture
@@ -50,22 +44,6 @@ def other_org(db: None) -> Organisation:
     return services.create_organisation(
         actor=None, name="Org B Elsewhere", type=Type.NGO, jurisdiction="fi"
     )
-
-
-def make_user(username: str, organisation: Organisation, role: str, *, mfa: bool = True) -> User:
-    """Create a user with a role (and, by default, a confirmed authenticator)."""
-    user, _ = services.create_user(
-        actor=None,
-        username=username,
-        full_name=f"Persona {username}",
-        email="",
-        organisation=organisation,
-        role=role,
-        password=PASSWORD,
-    )
-    if mfa:
-        TOTPDevice.objects.create(user=user, name=services.TOTP_DEVICE_NAME, confirmed=True)
-    return user
 
 
 @pytest.fixture
@@ -107,38 +85,6 @@ def administrator(assistance_org: Organisation) -> User:
 def outsider(other_org: Organisation) -> User:
     """Charlie: administrator of another organisation; must see nothing of Org A."""
     return make_user("outsider", other_org, Role.ADMINISTRATOR)
-
-
-PERSONAS = [
-    "anonymous",
-    "referrer",
-    "caseworker",
-    "expert",
-    "partner",
-    "statistician",
-    "auditor",
-    "administrator",
-    "outsider",
-]
-
-
-def current_token(user: User) -> str:
-    """Return the code the user's authenticator app shows now."""
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
-    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
-
-
-def log_in(client: Client, user: User) -> Client:
-    """Give `client` a fully verified session for `user`, as the login views would."""
-    client.force_login(user)
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    now = time.time()
-    session[AUTH_AT_KEY] = now
-    session[SEEN_AT_KEY] = now
-    session.save()
-    return client
 
 
 @pytest.fixture

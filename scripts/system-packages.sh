@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the machine packages Trygg's tests need, when missing: Debian's Chromium (browser
 # tests), Noto fonts (every script renders), PostgreSQL (the production database), gettext
-# (translation catalogues) and poppler-utils (reading PDFs back).
+# (translation catalogues), poppler-utils (reading PDFs back) and npm (axe-core for the
+# accessibility checks).
 set -euo pipefail
 
 packages=(chromium fonts-noto-core postgresql gettext poppler-utils)
@@ -11,6 +12,8 @@ for package in "${packages[@]}"; do
     missing+=("$package")
   fi
 done
+# npm runs the accessibility checker's install; Debian's npm only where none is on the PATH.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then

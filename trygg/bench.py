@@ -59,8 +59,8 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from conftest import log_in, make_user
     from trygg.accounts.models import Membership, Organisation, SecurityEvent, User
+    from trygg.testing import log_in, make_user
 
     call_command("migrate", verbosity=0)
     org = Organisation.objects.create(

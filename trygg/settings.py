@@ -25,6 +25,9 @@ if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("TRYGG_DEBUG must be off when TRYGG_ENV=production.")
 
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
+if not PRODUCTION:
+    # The embedded database and the local secrets live here.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = env_secret("SECRET_KEY")
 if not SECRET_KEY:
@@ -102,9 +105,14 @@ TEMPLATES = [
     },
 ]
 
+DATABASE_URL = env_secret("DATABASE_URL")
+if PRODUCTION and not DATABASE_URL:
+    raise ImproperlyConfigured(
+        "TRYGG_DATABASE_URL or TRYGG_DATABASE_URL_FILE is required when TRYGG_ENV=production."
+    )
 DATABASES = {
     "default": dj_database_url.parse(
-        env_secret("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'trygg.sqlite3'}",
+        DATABASE_URL or f"sqlite:///{VAR_DIR / 'trygg.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", default=60),
         conn_health_checks=True,
     )
@@ -168,6 +176,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_DISABLE_ACCESS_LOG = True
+# Axes keeps the form data of failed attempts: never a code, a token or a typed user name.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "token", "csrfmiddlewaretoken"]
 # How many reverse proxies stand in front of Trygg and append to X-Forwarded-For (0: none).
 TRYGG_PROXY_COUNT = env_int("PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "trygg.lib.http.client_ip"
@@ -221,7 +231,9 @@ CONTENT_SECURITY_POLICY = {
 }
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# "same-origin": no other site learns which page linked to it, and Django's CSRF check still
+# sees the form's origin ("no-referrer" makes browsers send `Origin: null`, refused as forged).
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = env_bool(
     "SECURE_COOKIES", default=PRODUCTION

@@ -131,8 +131,6 @@ def _server_env(var_dir: Path, database_url: str) -> dict[str, str]:
         TRYGG_LOG_LEVEL="WARNING",
         PYTHONDONTWRITEBYTECODE="1",
     )
-    env["DJANGO_SETTINGS_MODULE"] = "fixsettings"
-    env["PYTHONPATH"] = "/tmp/bt/override"
     return env
 
 
@@ -289,6 +287,13 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
     return {**browser_context_args, "locale": "en-GB", "viewport": {"width": 1280, "height": 800}}
 
 
+@pytest.fixture(autouse=True)
+def _short_timeouts(page: Page) -> None:
+    """Fail within seconds, not Playwright's default 30 s, when a page is not as expected."""
+    page.set_default_timeout(10_000)
+    page.set_default_navigation_timeout(15_000)
+
+
 # Steps shared by the tests
 
 SUBMIT = "main form.stacked button[type=submit]"
@@ -337,7 +342,7 @@ def submit_code() -> Callable[[Page, str], None]:
 
 
 @pytest.fixture
-def log_in(
+def browser_log_in(
     trygg_server: TryggServer,
     submit_password: Callable[[Page, DemoUser], None],
     submit_code: Callable[[Page, str], None],

@@ -16,21 +16,6 @@ from trygg.accounts.sessions import in_sudo_mode
 View = Callable[..., HttpResponse]
 
 
-def role_required(*roles: str) -> Callable[[View], View]:
-    """Allow the view only to users holding one of `roles`; others get 403."""
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.has_role(*roles):  # type: ignore[union-attr]
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
 def check_required(check: Callable[[Any], bool]) -> Callable[[View], View]:
     """Allow the view only when `check(request.user)` is true; others get 403."""
 

@@ -21,6 +21,8 @@ from trygg.lib.http import AuthenticatedHttpRequest
 admin_required = check_required(permissions.is_administrator)
 # Lists are paged: a list that grows with the organisation must not load it all at once.
 PAGE_SIZE = 50
+# Far beyond any real log; keeps the offset inside the databases' integer range.
+MAX_EVENT_PAGE = 1_000_000
 
 # Organisations
 
@@ -244,7 +246,7 @@ def security_events(request: AuthenticatedHttpRequest) -> HttpResponse:
         events = events.filter(action=action)
     page_size = 100
     try:
-        page = max(int(request.GET.get("page", "1")), 1)
+        page = min(max(int(request.GET.get("page", "1")), 1), MAX_EVENT_PAGE)
     except ValueError:
         page = 1
     rows = list(events[(page - 1) * page_size : page * page_size + 1])

@@ -36,7 +36,16 @@ def can_create_organisations(user: User) -> bool:
 
 
 def can_view_security_events(user: User) -> bool:
-    return user.has_role(Role.AUDITOR)
+    """Auditors of the assistance system read the security events of every organisation."""
+    return (
+        user.is_active
+        and Membership.objects.filter(
+            user=user,
+            role=Role.AUDITOR,
+            organisation__is_active=True,
+            organisation__type=Organisation.Type.ASSISTANCE_SYSTEM,
+        ).exists()
+    )
 
 
 def organisations_for_admin(user: User) -> QuerySet[Organisation]:

@@ -9,16 +9,17 @@ from django.core.exceptions import ImproperlyConfigured
 PREFIX = "TRYGG_"
 
 _TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+_FALSE = {"0", "false", "no", "off"}
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(PREFIX + name, default)
+    """Return TRYGG_<NAME>; an empty value counts as unset, as for every reader here."""
+    return os.environ.get(PREFIX + name) or default
 
 
 def env_bool(name: str, *, default: bool) -> bool:
     raw = os.environ.get(PREFIX + name)
-    if raw is None:
+    if raw is None or raw.strip() == "":
         return default
     value = raw.strip().lower()
     if value in _TRUE:
@@ -40,7 +41,7 @@ def env_int(name: str, *, default: int) -> int:
 
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
     raw = os.environ.get(PREFIX + name)
-    if raw is None:
+    if raw is None or raw.strip() == "":
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
 

@@ -1,13 +1,17 @@
 """Request types for views that need a logged-in user, and small response helpers."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from trygg.accounts.models import User
+if TYPE_CHECKING:
+    # For the type only: lib imports no Trygg app at run time.
+    from trygg.accounts.models import User
 
 
 class AuthenticatedHttpRequest(HttpRequest):
-    user: User
+    user: "User"
 
 
 def set_language_cookie(response: HttpResponse, language: str) -> None:

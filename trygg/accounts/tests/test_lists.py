@@ -5,9 +5,9 @@ import re
 from django.test import Client
 from django.urls import reverse
 
-from conftest import log_in
 from trygg.accounts import services
 from trygg.accounts.models import Organisation, User
+from trygg.testing import log_in
 
 
 def test_user_list_shows_fifty_users_a_page(

@@ -5,8 +5,8 @@ import re
 from django.test import Client
 from django.urls import reverse
 
-from conftest import PASSWORD
 from trygg.accounts.models import SecurityEvent, User
+from trygg.testing import PASSWORD
 
 
 def fail(client: Client, username: str, times: int) -> None:

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from conftest import PASSWORD, current_token, make_user
 from trygg.accounts.models import Organisation, SecurityEvent, User
+from trygg.testing import PASSWORD, current_token, make_user
 
 Action = SecurityEvent.Action
 GENERIC_ERROR = "The user name or password is not right. Try again."
@@ -153,8 +153,8 @@ def test_next_parameter_may_not_lead_off_site(client: Client, caseworker: User) 
 def test_one_time_password_must_be_changed_before_anything_else(
     client: Client, assistance_org: Organisation
 ) -> None:
-    from conftest import log_in
     from trygg.accounts import services
+    from trygg.testing import log_in
 
     user, _ = services.create_user(
         actor=None,

@@ -97,3 +97,25 @@ def test_a_malformed_boolean_setting_stops_start_up_with_its_name(value: str) ->
     result = trygg("check", TRYGG_ENV="development", TRYGG_DEBUG=value)
     assert result.returncode != 0
     assert "TRYGG_DEBUG must be a boolean" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_database_url() -> None:
+    env = {**PRODUCTION, "TRYGG_SECRET_KEY": "k" * 60}
+    del env["TRYGG_DATABASE_URL"]
+    result = trygg("check", **env)
+    assert result.returncode != 0
+    assert "TRYGG_DATABASE_URL or TRYGG_DATABASE_URL_FILE is required" in result.stderr
+
+
+def test_an_empty_setting_counts_as_unset(tmp_path: Path) -> None:
+    result = trygg(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; print(s.ALLOWED_HOSTS, s.TRYGG_JURISDICTION)",
+        TRYGG_ENV="development",
+        TRYGG_VAR_DIR=str(tmp_path),
+        TRYGG_ALLOWED_HOSTS="",
+        TRYGG_JURISDICTION="",
+    )
+    assert result.stdout.strip() == "['127.0.0.1', 'localhost', '[::1]'] fi", result.stderr

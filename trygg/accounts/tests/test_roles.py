@@ -4,10 +4,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from conftest import log_in
 from trygg.accounts import services
 from trygg.accounts.models import Membership, Organisation, SecurityEvent, User
 from trygg.accounts.sessions import grant_sudo
+from trygg.testing import log_in
 
 Action = SecurityEvent.Action
 

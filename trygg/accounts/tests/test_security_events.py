@@ -5,9 +5,9 @@ from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from conftest import log_in
 from trygg.accounts import services
-from trygg.accounts.models import AppendOnlyError, SecurityEvent, User
+from trygg.accounts.models import AppendOnlyError, Organisation, SecurityEvent, User
+from trygg.testing import log_in
 
 
 @pytest.fixture
@@ -58,3 +58,34 @@ def test_event_filter_shows_only_the_chosen_action(
     )
     rows = page.content.decode().count('<td class="code">auth.')
     assert rows == 1
+
+
+def test_only_auditors_of_the_assistance_system_read_security_events(
+    client: Client, other_org: Organisation
+) -> None:
+    from trygg.testing import make_user
+
+    ngo_auditor = make_user("ngo-auditor", other_org, "auditor")
+    response = log_in(client, ngo_auditor).get(reverse("manage:security_events"))
+    assert response.status_code == 403
+
+
+def test_absurd_page_numbers_do_not_break_the_event_list(client: Client, auditor: User) -> None:
+    page = log_in(client, auditor).get(
+        reverse("manage:security_events"), {"page": "99999999999999999999"}
+    )
+    assert page.status_code == 200
+
+
+def test_failed_sudo_attempt_keeps_no_code_in_the_lockout_records(
+    client: Client, administrator: User
+) -> None:
+    from axes.models import AccessAttempt
+
+    codes = services.create_recovery_codes(actor=administrator, user=administrator)
+    log_in(client, administrator).post(
+        reverse("accounts:sudo"), {"password": "wrong-password", "token": codes[0]}
+    )
+    stored = str(list(AccessAttempt.objects.values()))
+    assert "wrong-password" not in stored
+    assert codes[0] not in stored

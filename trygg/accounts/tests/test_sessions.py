@@ -4,8 +4,8 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from conftest import log_in
 from trygg.accounts.models import SecurityEvent, User
+from trygg.testing import log_in
 
 START = "2026-03-02 08:00:00+00:00"
 

@@ -4,8 +4,8 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from conftest import PASSWORD, current_token, log_in
 from trygg.accounts.models import Membership, SecurityEvent, User
+from trygg.testing import PASSWORD, current_token, log_in
 
 
 def role_change(client: Client, user: User, role: str = "expert"):

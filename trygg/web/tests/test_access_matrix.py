@@ -12,8 +12,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from conftest import PERSONAS
 from trygg.accounts.models import Organisation, User
+from trygg.testing import PERSONAS
 
 # Each row: route name → (method, how to build the path, {persona: status}).
 # "*" gives the status for personas not named.

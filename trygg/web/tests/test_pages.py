@@ -9,8 +9,8 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from conftest import log_in
 from trygg.accounts.models import User
+from trygg.testing import log_in
 
 PACKAGE = Path(settings.PACKAGE_DIR)
 
@@ -24,7 +24,7 @@ def test_login_page_carries_a_strict_content_security_policy(client: Client) -> 
     assert "unsafe-inline" not in policy
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
     assert "camera=()" in response["Permissions-Policy"]
 
