@@ -1,0 +1,76 @@
+"""Automated accessibility check (axe-core, WCAG 2.2 A and AA rules) of the staff pages.
+
+axe-core comes from the npm registry (package.json; `make test` installs it) and is loaded
+into each page by the test, never served by Trygg. The browser context bypasses the Content
+Security Policy for that one script only; the policy itself is tested in test_resources.py.
+"""
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BLOCKING = {"serious", "critical"}
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.exists():
+        message = f"{AXE} is missing: run `make testtools` (npm ci)."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return AXE.read_text(encoding="utf-8")
+
+
+def serious_violations(page: Page, axe_source: str) -> list[str]:
+    page.evaluate(axe_source)
+    result: dict[str, Any] = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    return [
+        f"{page.url}: {violation['id']} ({violation['impact']}): "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:3])
+        for violation in result["violations"]
+        if violation["impact"] in BLOCKING
+    ]
+
+
+@pytest.fixture
+def axe_page(browser: Browser, base_url: str) -> Page:
+    context = browser.new_context(base_url=base_url, bypass_csp=True, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+def test_staff_pages_have_no_serious_accessibility_violations(
+    axe_page: Page, axe_source: str, trygg_server, browser_log_in
+) -> None:
+    page = axe_page
+    found: list[str] = []
+    for language in ["en", "fi"]:
+        page.goto("/accounts/login/")
+        page.locator("#language-select").select_option(language)
+        page.locator("form.language-form button[type=submit]").click()
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        found += serious_violations(page, axe_source)
+    page.locator("#language-select").select_option("en")
+    page.locator("form.language-form button[type=submit]").click()
+    browser_log_in(page, trygg_server.user("demo-admin"))
+    found += serious_violations(page, axe_source)
+    for path in ["/manage/users/", "/manage/organisations/", "/accounts/", "/accounts/sudo/"]:
+        page.goto(path)
+        expect(page.locator("main h1")).to_be_visible()
+        found += serious_violations(page, axe_source)
+    page.goto("/manage/users/")
+    page.locator("main table a").first.click()
+    expect(page.locator("main h1")).to_be_visible()
+    found += serious_violations(page, axe_source)
+    assert found == [], "\n".join(found)
