@@ -125,3 +125,20 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         for nodeid in _skipped:
             print(f"  {nodeid}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _database_label() -> str:
+    import os
+
+    url = os.environ.get("TRYGG_DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        return "PostgreSQL (throwaway cluster from scripts/with-postgres.sh)"
+    return "SQLite (in memory)"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"trygg database: {_database_label()}"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    terminalreporter.write_line(f"trygg database under test: {_database_label()}")
