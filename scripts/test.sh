@@ -24,6 +24,7 @@ TRYGG_ENV=production \
   TRYGG_SECRET_KEY="$($bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
   TRYGG_ALLOWED_HOSTS=trygg.example.org \
   TRYGG_DATABASE_URL="sqlite://:memory:" \
+  TRYGG_VAULT_KEYS="k1:$($bin/python -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')" \
   $bin/trygg check --deploy --fail-level WARNING
 
 pytest_args=(-p no:cacheprovider)

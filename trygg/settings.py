@@ -59,7 +59,10 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "trygg.jurisdictions",
+    "trygg.vault",
+    "trygg.audit",
     "trygg.accounts",
+    "trygg.clients",
     "trygg.web",
 ]
 
@@ -125,6 +128,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The vault's key-encryption keys (docs/operations.md, "Vault keys"): "file" keeps them in
+# TRYGG_VAR_DIR/keys/, created on first use (development and tests only); "env" reads
+# TRYGG_VAULT_KEYS ("id1:base64key,id2:base64key"); a dotted path names another provider class.
+TRYGG_VAULT_PROVIDER = env_str("VAULT_PROVIDER", "env" if PRODUCTION else "file")
+TRYGG_VAULT_KEYS = env_secret("VAULT_KEYS")
+TRYGG_VAULT_CURRENT_KEY = env_str("VAULT_CURRENT_KEY")
+TRYGG_VAULT_KEYS_DIR = VAR_DIR / "keys"
+# Seconds an unwrapped data key stays in a process's memory (0: read it for every record).
+TRYGG_VAULT_KEY_CACHE_SECONDS = env_int("VAULT_KEY_CACHE_SECONDS", default=30)
+if PRODUCTION and TRYGG_VAULT_PROVIDER == "file":
+    raise ImproperlyConfigured(
+        "TRYGG_VAULT_PROVIDER=file is for development and tests; use env when TRYGG_ENV=production."
+    )
+if PRODUCTION and TRYGG_VAULT_PROVIDER == "env" and not TRYGG_VAULT_KEYS:
+    raise ImproperlyConfigured(
+        "TRYGG_VAULT_KEYS or TRYGG_VAULT_KEYS_FILE is required when TRYGG_ENV=production."
+    )
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -4,4 +4,5 @@ urlpatterns = [
     path("", include("trygg.web.urls")),
     path("accounts/", include("trygg.accounts.urls")),
     path("manage/", include("trygg.accounts.manage_urls")),
+    path("clients/", include("trygg.clients.urls")),
 ]

@@ -7,7 +7,7 @@ on the PostgreSQL server that TRYGG_DATABASE_URL points at, if it does (as under
 scripts/with-postgres.sh), or else a SQLite file in the temporary directory.
 
 pytest-django's live_server is not used: it flushes the database between tests, and the
-security-event table refuses DELETE and TRUNCATE by design.
+audit log refuses DELETE and TRUNCATE by design.
 """
 
 import base64

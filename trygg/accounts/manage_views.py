@@ -5,6 +5,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from trygg.accounts import permissions, services
 from trygg.accounts.decorators import check_required, sudo_redirect
 from trygg.accounts.forms import MembershipForm, NewOrganisationForm, NewUserForm, OrganisationForm
-from trygg.accounts.models import SecurityEvent
+from trygg.accounts.models import ACCOUNT_ACTION_PREFIXES, AccountAction
+from trygg.audit.models import AuditEvent
 from trygg.jurisdictions.profiles import get_profile
 from trygg.lib.http import AuthenticatedHttpRequest
 
@@ -240,9 +242,13 @@ def user_reset_mfa(request: AuthenticatedHttpRequest, code: UUID) -> HttpRespons
 
 @check_required(permissions.can_view_security_events)
 def security_events(request: AuthenticatedHttpRequest) -> HttpResponse:
-    events = SecurityEvent.objects.all()
+    """List the audit log's account events (`AccountAction`), newest first, 100 a page."""
+    in_namespaces = Q()
+    for prefix in ACCOUNT_ACTION_PREFIXES:
+        in_namespaces |= Q(action__startswith=prefix)
+    events = AuditEvent.objects.filter(in_namespaces).order_by("-seq")
     action = request.GET.get("action", "")
-    if action in SecurityEvent.Action.values:
+    if action in AccountAction.values:
         events = events.filter(action=action)
     page_size = 100
     try:
@@ -250,14 +256,16 @@ def security_events(request: AuthenticatedHttpRequest) -> HttpResponse:
     except ValueError:
         page = 1
     rows = list(events[(page - 1) * page_size : page * page_size + 1])
+    labels = dict(AccountAction.choices)
+    shown = rows[:page_size]
     return render(
         request,
         "accounts/security_events.html",
         {
-            "events": rows[:page_size],
+            "events": [(event, labels.get(event.action, event.action)) for event in shown],
             "page": page,
             "has_next": len(rows) > page_size,
-            "actions": SecurityEvent.Action.choices,
+            "actions": AccountAction.choices,
             "action": action,
         },
     )

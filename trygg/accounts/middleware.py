@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from trygg.accounts import services
-from trygg.accounts.models import SecurityEvent, User
+from trygg.accounts.models import AccountAction, User
 from trygg.accounts.sessions import AUTH_AT_KEY, SEEN_AT_KEY
 
 # Writing the session on every request would cost a database write each time.
@@ -38,7 +38,7 @@ class SessionTimeoutMiddleware:
             ):
                 user = request.user
                 logout(request)
-                services.record_event(action=SecurityEvent.Action.SESSION_EXPIRED, actor=user)
+                services.record_event(action=AccountAction.SESSION_EXPIRED, actor=user)
                 messages.info(request, _("Your session has ended. Please log in again."))
                 return redirect_to_login(request.get_full_path())
             if now - seen_at > SEEN_AT_RESOLUTION:

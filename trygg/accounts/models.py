@@ -1,7 +1,7 @@
-"""Users, organisations, roles, and the append-only log of security events."""
+"""Users, organisations, roles, and the vocabulary of their audit events."""
 
 import uuid
-from typing import Any, ClassVar, Self
+from typing import ClassVar, Self
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -154,67 +154,36 @@ class Membership(models.Model):
         return f"{self.user} @ {self.organisation}: {self.role}"
 
 
-class SecurityEvent(models.Model):
-    """One append-only row per login, failed login, lock-out, MFA change or role change.
+class AccountAction(models.TextChoices):
+    """The audit-log actions of logins, sessions, second factors, users, roles and organisations.
 
-    Columns:
-    - `at`: when it happened.
-    - `action`: a dotted code from `Action`.
-    - `actor_code`: the `User.code` of who did it (empty for an unknown account).
-    - `subject_code`: the `User.code` the event is about, when that is not the actor.
-    - `organisation_code`: the `Organisation.code` concerned, if any.
-    - `extra`: JSON with codes and enumerated values only, never names, free text or secrets.
-
-    Codes rather than foreign keys: the history must outlive the rows it is about. The
-    tamper-evident audit chain (issue 3) absorbs these events.
+    Recorded through `accounts.services.record_event` into the audit log (`trygg.audit`);
+    auditors read them at /manage/security-events/. Every code starts with "auth." or
+    "account.".
     """
 
-    class Action(models.TextChoices):
-        LOGIN_SUCCEEDED = "auth.login.succeeded", _("Login succeeded")
-        LOGIN_FAILED = "auth.login.failed", _("Login failed")
-        LOCKED_OUT = "auth.locked_out", _("Locked out after too many failed attempts")
-        MFA_FAILED = "auth.mfa.failed", _("Two-factor code rejected")
-        MFA_ENROLLED = "auth.mfa.enrolled", _("Two-factor authentication enrolled")
-        MFA_RESET = "auth.mfa.reset", _("Two-factor authentication reset")
-        RECOVERY_CODE_USED = "auth.recovery_code.used", _("Recovery code used")
-        RECOVERY_CODES_CREATED = "auth.recovery_codes.created", _("New recovery codes created")
-        LOGOUT = "auth.logout", _("Logged out")
-        SESSION_EXPIRED = "auth.session.expired", _("Session expired")
-        SUDO_GRANTED = "auth.sudo.granted", _("Re-authenticated for a sensitive action")
-        SUDO_FAILED = "auth.sudo.failed", _("Re-authentication failed")
-        PASSWORD_CHANGED = "account.password.changed", _("Password changed")
-        USER_CREATED = "account.user.created", _("User created")
-        USER_DEACTIVATED = "account.user.deactivated", _("User deactivated")
-        USER_REACTIVATED = "account.user.reactivated", _("User reactivated")
-        ROLE_GRANTED = "account.role.granted", _("Role granted")
-        ROLE_CHANGED = "account.role.changed", _("Role changed")
-        ROLE_REVOKED = "account.role.revoked", _("Role revoked")
-        ORGANISATION_CREATED = "account.organisation.created", _("Organisation created")
-        ORGANISATION_UPDATED = "account.organisation.updated", _("Organisation updated")
-
-    at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
-    action = models.CharField(max_length=64, choices=Action.choices)
-    actor_code = models.UUIDField(null=True, blank=True)
-    subject_code = models.UUIDField(null=True, blank=True)
-    organisation_code = models.UUIDField(null=True, blank=True)
-    extra = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        verbose_name = _("security event")
-        verbose_name_plural = _("security events")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("Security events cannot be changed once written.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("Security events cannot be deleted.")
+    LOGIN_SUCCEEDED = "auth.login.succeeded", _("Login succeeded")
+    LOGIN_FAILED = "auth.login.failed", _("Login failed")
+    LOCKED_OUT = "auth.locked_out", _("Locked out after too many failed attempts")
+    MFA_FAILED = "auth.mfa.failed", _("Two-factor code rejected")
+    MFA_ENROLLED = "auth.mfa.enrolled", _("Two-factor authentication enrolled")
+    MFA_RESET = "auth.mfa.reset", _("Two-factor authentication reset")
+    RECOVERY_CODE_USED = "auth.recovery_code.used", _("Recovery code used")
+    RECOVERY_CODES_CREATED = "auth.recovery_codes.created", _("New recovery codes created")
+    LOGOUT = "auth.logout", _("Logged out")
+    SESSION_EXPIRED = "auth.session.expired", _("Session expired")
+    SUDO_GRANTED = "auth.sudo.granted", _("Re-authenticated for a sensitive action")
+    SUDO_FAILED = "auth.sudo.failed", _("Re-authentication failed")
+    PASSWORD_CHANGED = "account.password.changed", _("Password changed")
+    USER_CREATED = "account.user.created", _("User created")
+    USER_DEACTIVATED = "account.user.deactivated", _("User deactivated")
+    USER_REACTIVATED = "account.user.reactivated", _("User reactivated")
+    ROLE_GRANTED = "account.role.granted", _("Role granted")
+    ROLE_CHANGED = "account.role.changed", _("Role changed")
+    ROLE_REVOKED = "account.role.revoked", _("Role revoked")
+    ORGANISATION_CREATED = "account.organisation.created", _("Organisation created")
+    ORGANISATION_UPDATED = "account.organisation.updated", _("Organisation updated")
 
 
-class AppendOnlyError(Exception):
-    """Raised on an attempt to change or delete an append-only record."""
+# The namespaces of AccountAction: the auditors' page lists the audit events in them.
+ACCOUNT_ACTION_PREFIXES = ("auth.", "account.")

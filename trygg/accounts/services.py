@@ -1,9 +1,8 @@
-"""Every write to users, organisations, roles and second factors, each with its security event."""
+"""Every write to users, organisations, roles and second factors, each with its audit event."""
 
 import secrets
 from base64 import b32encode
 from collections.abc import Mapping
-from typing import Any
 
 from django.contrib.auth import password_validation
 from django.db import transaction
@@ -11,9 +10,11 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from trygg.accounts.models import Membership, Organisation, SecurityEvent, User
+from trygg.accounts.models import AccountAction, Membership, Organisation, User
+from trygg.audit import services as audit
+from trygg.audit.models import AuditEvent
 
-Action = SecurityEvent.Action
+Action = AccountAction
 
 RECOVERY_CODE_COUNT = 10
 RECOVERY_DEVICE_NAME = "recovery"
@@ -30,15 +31,19 @@ def record_event(
     actor: User | None = None,
     subject: User | None = None,
     organisation: Organisation | None = None,
-    extra: Mapping[str, Any] | None = None,
-) -> SecurityEvent:
-    """Append one security event. `extra` holds codes and enumerated values only."""
-    return SecurityEvent.objects.create(
+    extra: Mapping[str, audit.ExtraValue] | None = None,
+) -> AuditEvent:
+    """Append one account event (an `AccountAction`) to the audit log.
+
+    People and organisations are recorded by their codes; `subject` is left out when it is
+    the actor. `extra` holds codes and enumerated values only (audit.AuditDetailError).
+    """
+    return audit.record(
         action=action,
         actor_code=actor.code if actor else None,
         subject_code=subject.code if subject and subject != actor else None,
         organisation_code=organisation.code if organisation else None,
-        extra=dict(extra or {}),
+        extra=extra,
     )
 
 

@@ -23,7 +23,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from trygg.accounts import services
 from trygg.accounts.decorators import sudo_required
 from trygg.accounts.forms import EnrolForm, LoginForm, SudoForm, TokenForm
-from trygg.accounts.models import SecurityEvent, User
+from trygg.accounts.models import AccountAction, User
 from trygg.accounts.sessions import (
     begin_pending_login,
     complete_login,
@@ -33,7 +33,7 @@ from trygg.accounts.sessions import (
 )
 from trygg.lib.http import AuthenticatedHttpRequest, set_language_cookie
 
-Action = SecurityEvent.Action
+Action = AccountAction
 
 
 def _safe_next(request: HttpRequest, default: str = "web:home") -> str:

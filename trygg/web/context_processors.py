@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from trygg.accounts import permissions
 from trygg.accounts.models import Organisation
+from trygg.clients.permissions import can_use_register
 from trygg.jurisdictions.profiles import get_profile
 
 
@@ -27,5 +28,6 @@ def trygg(request: HttpRequest) -> dict[str, Any]:
         context["nav"] = {
             "is_administrator": permissions.is_administrator(user),
             "can_view_security_events": permissions.can_view_security_events(user),
+            "can_use_register": can_use_register(user),
         }
     return context

@@ -60,6 +60,7 @@ def test_demo_refuses_to_run_in_production(tmp_path) -> None:
         "TRYGG_SECRET_KEY": "x" * 60,
         "TRYGG_ALLOWED_HOSTS": "trygg.example.org",
         "TRYGG_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "TRYGG_VAULT_KEYS": "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
     }
     result = subprocess.run(
         [sys.executable, "-m", "trygg", "demo"],

@@ -5,7 +5,8 @@ import re
 from django.test import Client
 from django.urls import reverse
 
-from trygg.accounts.models import SecurityEvent, User
+from trygg.accounts.models import AccountAction, User
+from trygg.audit.models import AuditEvent
 from trygg.testing import PASSWORD
 
 
@@ -22,8 +23,8 @@ def test_fifth_failure_locks_out_even_the_right_password(client: Client, casewor
     assert response.status_code == 429
     assert "Too many attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
-    assert SecurityEvent.objects.filter(
-        action=SecurityEvent.Action.LOCKED_OUT, subject_code=caseworker.code
+    assert AuditEvent.objects.filter(
+        action=AccountAction.LOCKED_OUT, subject_code=caseworker.code
     ).exists()
 
 

@@ -8,10 +8,11 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from trygg.accounts.models import Organisation, SecurityEvent, User
+from trygg.accounts.models import AccountAction, Organisation, User
+from trygg.audit.models import AuditEvent
 from trygg.testing import PASSWORD, current_token, make_user
 
-Action = SecurityEvent.Action
+Action = AccountAction
 GENERIC_ERROR = "The user name or password is not right. Try again."
 
 
@@ -34,8 +35,14 @@ def test_password_and_totp_code_log_in_and_record_the_login(
     response = client.post(reverse("accounts:verify"), {"token": current_token(caseworker)})
     assert response.status_code == 302
     assert client.get(reverse("web:home")).status_code == 200
-    event = SecurityEvent.objects.filter(action=Action.LOGIN_SUCCEEDED).get()
-    assert event.actor_code == caseworker.code
+    event = AuditEvent.objects.filter(action=Action.LOGIN_SUCCEEDED).get()
+    assert (event.actor_code, event.subject_code, event.person_code, event.extra) == (
+        caseworker.code,
+        None,
+        None,
+        {},
+    )
+    assert event == AuditEvent.objects.latest("seq")
 
 
 def test_wrong_totp_code_is_refused_and_recorded(client: Client, caseworker: User) -> None:
@@ -44,9 +51,7 @@ def test_wrong_totp_code_is_refused_and_recorded(client: Client, caseworker: Use
     assert response.status_code == 400
     assert "That code is not right" in response.content.decode()
     assert client.get(reverse("web:home")).status_code == 302
-    assert SecurityEvent.objects.filter(
-        action=Action.MFA_FAILED, actor_code=caseworker.code
-    ).exists()
+    assert AuditEvent.objects.filter(action=Action.MFA_FAILED, actor_code=caseworker.code).exists()
 
 
 def test_failed_login_reads_the_same_for_unknown_and_known_accounts(
@@ -73,8 +78,8 @@ def test_failed_logins_are_recorded_without_the_typed_text(
     canary = "CANARY-typed-secret-7731"
     password_step(client, "caseworker", canary)
     password_step(client, canary, canary)
-    events = SecurityEvent.objects.filter(action=Action.LOGIN_FAILED)
-    assert [e.subject_code for e in events.order_by("id")] == [caseworker.code, None]
+    events = AuditEvent.objects.filter(action=Action.LOGIN_FAILED)
+    assert [e.subject_code for e in events.order_by("seq")] == [caseworker.code, None]
     assert canary not in str(list(events.values()))
 
 
@@ -95,9 +100,7 @@ def test_first_login_enrols_an_authenticator_and_shows_recovery_codes_once(
     assert len(codes) == 10
     assert TOTPDevice.objects.get(user=newcomer).confirmed
     assert client.get(reverse("web:home")).status_code == 200
-    assert SecurityEvent.objects.filter(
-        action=Action.MFA_ENROLLED, actor_code=newcomer.code
-    ).exists()
+    assert AuditEvent.objects.filter(action=Action.MFA_ENROLLED, actor_code=newcomer.code).exists()
 
 
 def test_recovery_code_logs_in_once(client: Client, assistance_org: Organisation) -> None:
@@ -108,7 +111,7 @@ def test_recovery_code_logs_in_once(client: Client, assistance_org: Organisation
     password_step(client, "forgetful")
     response = client.post(reverse("accounts:verify"), {"token": codes[0].upper().replace("-", "")})
     assert response.status_code == 302
-    assert SecurityEvent.objects.filter(action=Action.RECOVERY_CODE_USED).count() == 1
+    assert AuditEvent.objects.filter(action=Action.RECOVERY_CODE_USED).count() == 1
 
     again = Client()
     password_step(again, "forgetful")

@@ -25,6 +25,8 @@ PRODUCTION = {
     "TRYGG_ENV": "production",
     "TRYGG_ALLOWED_HOSTS": "trygg.example.org",
     "TRYGG_DATABASE_URL": "sqlite://:memory:",
+    # A made-up key-encryption key: 32 zero bytes, base64.
+    "TRYGG_VAULT_KEYS": "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
 }
 
 

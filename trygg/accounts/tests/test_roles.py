@@ -5,11 +5,12 @@ from django.test import Client
 from django.urls import reverse
 
 from trygg.accounts import services
-from trygg.accounts.models import Membership, Organisation, SecurityEvent, User
+from trygg.accounts.models import AccountAction, Membership, Organisation, User
 from trygg.accounts.sessions import grant_sudo
+from trygg.audit.models import AuditEvent
 from trygg.testing import log_in
 
-Action = SecurityEvent.Action
+Action = AccountAction
 
 
 def sudo_client(client: Client, user: User) -> Client:
@@ -32,7 +33,7 @@ def test_granting_a_role_records_actor_subject_and_role(
     services.grant_role(
         actor=administrator, user=caseworker, organisation=partner_org, role="partner"
     )
-    event = SecurityEvent.objects.filter(action=Action.ROLE_GRANTED).latest("id")
+    event = AuditEvent.objects.filter(action=Action.ROLE_GRANTED).latest("seq")
     assert (event.actor_code, event.subject_code, event.organisation_code) == (
         administrator.code,
         caseworker.code,
@@ -48,7 +49,7 @@ def test_changing_a_role_replaces_it_and_records_the_previous_one(
         actor=administrator, user=caseworker, organisation=assistance_org, role="expert"
     )
     assert list(caseworker.memberships.values_list("role", flat=True)) == ["expert"]
-    event = SecurityEvent.objects.get(action=Action.ROLE_CHANGED)
+    event = AuditEvent.objects.get(action=Action.ROLE_CHANGED)
     assert event.extra == {"role": "expert", "previous_role": "caseworker"}
 
 
@@ -119,7 +120,13 @@ def test_deactivated_user_is_logged_out_and_cannot_log_in(
     caseworker.refresh_from_db()
     assert not caseworker.is_active
     assert theirs.get(reverse("web:home")).status_code == 302
-    assert SecurityEvent.objects.filter(action=Action.USER_DEACTIVATED).exists()
+    event = AuditEvent.objects.get(action=Action.USER_DEACTIVATED)
+    assert (event.actor_code, event.subject_code, event.organisation_code, event.extra) == (
+        administrator.code,
+        caseworker.code,
+        None,
+        {},
+    )
 
 
 def test_resetting_mfa_makes_the_user_enrol_again(
@@ -128,7 +135,8 @@ def test_resetting_mfa_makes_the_user_enrol_again(
     sudo_client(client, administrator)
     client.post(reverse("manage:user_reset_mfa", args=[caseworker.code]))
     assert not services.has_mfa(caseworker)
-    assert SecurityEvent.objects.filter(action=Action.MFA_RESET).exists()
+    event = AuditEvent.objects.get(action=Action.MFA_RESET)
+    assert (event.actor_code, event.subject_code) == (administrator.code, caseworker.code)
 
 
 def test_revoking_a_role_records_it(client: Client, administrator: User, caseworker: User) -> None:
@@ -136,7 +144,13 @@ def test_revoking_a_role_records_it(client: Client, administrator: User, casewor
     membership = caseworker.memberships.get()
     client.post(reverse("manage:user_role_revoke", args=[caseworker.code, membership.pk]))
     assert not Membership.objects.filter(pk=membership.pk).exists()
-    assert SecurityEvent.objects.get(action=Action.ROLE_REVOKED).extra == {"role": "caseworker"}
+    event = AuditEvent.objects.get(action=Action.ROLE_REVOKED)
+    assert (event.actor_code, event.subject_code, event.organisation_code, event.extra) == (
+        administrator.code,
+        caseworker.code,
+        membership.organisation.code,
+        {"role": "caseworker"},
+    )
 
 
 def test_only_assistance_system_administrators_create_organisations(
@@ -149,7 +163,7 @@ def test_only_assistance_system_administrators_create_organisations(
     assert response.status_code == 302
     created = Organisation.objects.get(name="Org C Shelter")
     assert created.jurisdiction == "fi"
-    assert SecurityEvent.objects.filter(
+    assert AuditEvent.objects.filter(
         action=Action.ORGANISATION_CREATED,
         organisation_code=created.code,
         actor_code=administrator.code,

@@ -4,7 +4,8 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from trygg.accounts.models import SecurityEvent, User
+from trygg.accounts.models import AccountAction, User
+from trygg.audit.models import AuditEvent
 from trygg.testing import log_in
 
 START = "2026-03-02 08:00:00+00:00"
@@ -20,8 +21,8 @@ def test_session_ends_after_fifteen_idle_minutes(client: Client, caseworker: Use
         response = client.get(reverse("web:home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
-    assert SecurityEvent.objects.filter(
-        action=SecurityEvent.Action.SESSION_EXPIRED, actor_code=caseworker.code
+    assert AuditEvent.objects.filter(
+        action=AccountAction.SESSION_EXPIRED, actor_code=caseworker.code
     ).exists()
 
 
@@ -45,4 +46,4 @@ def test_logout_ends_the_session_and_is_recorded(client: Client, caseworker: Use
     response = client.post(reverse("accounts:logout"))
     assert response["Location"] == reverse("accounts:login")
     assert client.get(reverse("web:home")).status_code == 302
-    assert SecurityEvent.objects.filter(action=SecurityEvent.Action.LOGOUT).exists()
+    assert AuditEvent.objects.filter(action=AccountAction.LOGOUT).exists()

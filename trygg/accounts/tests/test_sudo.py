@@ -4,7 +4,8 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from trygg.accounts.models import Membership, SecurityEvent, User
+from trygg.accounts.models import AccountAction, Membership, User
+from trygg.audit.models import AuditEvent
 from trygg.testing import PASSWORD, current_token, log_in
 
 
@@ -42,11 +43,11 @@ def test_confirming_identity_allows_the_role_change_for_ten_minutes(
         response = role_change(client, caseworker, "auditor")
     assert response["Location"].startswith(reverse("accounts:sudo"))
     assert caseworker.memberships.get().role == Membership.Role.EXPERT
-    assert SecurityEvent.objects.filter(action=SecurityEvent.Action.SUDO_GRANTED).count() == 1
+    assert AuditEvent.objects.filter(action=AccountAction.SUDO_GRANTED).count() == 1
 
 
 def test_wrong_code_does_not_grant_sudo_mode(client: Client, administrator: User) -> None:
     log_in(client, administrator)
     response = client.post(reverse("accounts:sudo"), {"password": PASSWORD, "token": "123456"})
     assert response.status_code == 400
-    assert SecurityEvent.objects.filter(action=SecurityEvent.Action.SUDO_FAILED).exists()
+    assert AuditEvent.objects.filter(action=AccountAction.SUDO_FAILED).exists()

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from trygg.accounts.models import Organisation, User
+from trygg.clients.services import Identity, register_person, request_erasure
 from trygg.testing import PERSONAS
 
 # Each row: route name → (method, how to build the path, {persona: status}).
@@ -20,6 +21,8 @@ from trygg.testing import PERSONAS
 ANON = {"anonymous": 302}
 ALL_200 = {**ANON, "*": 200}
 ADMINS_200 = {**ANON, "*": 403, "administrator": 200, "outsider": 200}
+REGISTER_200 = {**ANON, "*": 403, "caseworker": 200, "expert": 200}
+REGISTER_PERSON = {**ANON, "*": 404, "caseworker": 200, "expert": 200}
 
 
 def _org_a_user(users: dict[str, User], orgs: dict[str, Organisation]) -> str:
@@ -86,6 +89,33 @@ MATRIX: dict[str, tuple[str, Callable[..., dict[str, Any]], dict[str, int]]] = {
         {**ANON, "*": 403, "administrator": 302, "outsider": 404},
     ),
     "manage:security_events": ("GET", lambda **_: {}, {**ANON, "*": 403, "auditor": 200}),
+    # The client register: case workers and experts of the assistance system only. A person's
+    # pages give everyone else 404, as if the person did not exist.
+    "clients:find": ("GET", lambda **_: {}, REGISTER_200),
+    "clients:register": ("GET", lambda **_: {}, REGISTER_200),
+    "clients:person": ("GET", lambda person, **_: {"code": person.code}, REGISTER_PERSON),
+    # Revealing an identity needs sudo mode first: sent to confirm identity.
+    "clients:identity": (
+        "POST",
+        lambda person, **_: {"code": person.code},
+        {**REGISTER_PERSON, "caseworker": 302, "expert": 302},
+    ),
+    # Without a reason the request is refused with a message and a redirect.
+    "clients:erase": (
+        "POST",
+        lambda person, **_: {"code": person.code},
+        {**REGISTER_PERSON, "caseworker": 302, "expert": 302},
+    ),
+    "clients:erase_approve": (
+        "POST",
+        lambda person, erasure, **_: {"code": person.code, "pk": erasure.pk},
+        {**REGISTER_PERSON, "caseworker": 302, "expert": 302},
+    ),
+    "clients:erase_cancel": (
+        "POST",
+        lambda person, erasure, **_: {"code": person.code, "pk": erasure.pk},
+        {**REGISTER_PERSON, "caseworker": 302, "expert": 302},
+    ),
 }
 
 
@@ -114,7 +144,18 @@ def world(
     request: pytest.FixtureRequest, assistance_org: Organisation, other_org: Organisation
 ) -> dict[str, Any]:
     users = {name: request.getfixturevalue(name) for name in PERSONAS if name != "anonymous"}
-    return {"users": users, "orgs": {"assistance": assistance_org, "other": other_org}}
+    person, _ = register_person(
+        actor=users["caseworker"],
+        organisation=assistance_org,
+        identity=Identity(full_name="Matrix Person"),
+    )
+    erasure = request_erasure(actor=users["expert"], person=person, reason="duplicate")
+    return {
+        "users": users,
+        "orgs": {"assistance": assistance_org, "other": other_org},
+        "person": person,
+        "erasure": erasure,
+    }
 
 
 CASES = [(name, persona) for name in sorted(MATRIX) for persona in PERSONAS]
