@@ -60,3 +60,15 @@ def log_in(client: Client, user: User) -> Client:
     session[SEEN_AT_KEY] = now
     session.save()
     return client
+
+
+def in_sudo_mode(client: Client) -> Client:
+    """Put a logged-in client in sudo mode, as a confirmed re-authentication would."""
+    from types import SimpleNamespace
+
+    from trygg.accounts.sessions import grant_sudo
+
+    session = client.session
+    grant_sudo(SimpleNamespace(session=session))  # type: ignore[arg-type]
+    session.save()
+    return client

@@ -6,24 +6,15 @@ from django.urls import reverse
 
 from trygg.accounts import services
 from trygg.accounts.models import AccountAction, Membership, Organisation, User
-from trygg.accounts.sessions import grant_sudo
 from trygg.audit.models import AuditEvent
-from trygg.testing import log_in
+from trygg.testing import in_sudo_mode, log_in
 
 Action = AccountAction
 
 
 def sudo_client(client: Client, user: User) -> Client:
     log_in(client, user)
-    session = client.session
-
-    class _Request:
-        pass
-
-    request = _Request()
-    request.session = session  # type: ignore[attr-defined]
-    grant_sudo(request)  # type: ignore[arg-type]
-    session.save()
+    in_sudo_mode(client)
     return client
 
 

@@ -9,11 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from trygg.accounts.models import User
-from trygg.accounts.sessions import grant_sudo
 from trygg.audit.models import AuditEvent
 from trygg.clients.models import Person
 from trygg.clients.tests.conftest import CANARY_NAME, CANARY_NOTE, CANARY_PHONE
-from trygg.testing import log_in
+from trygg.testing import in_sudo_mode, log_in
 
 CANARIES = [
     CANARY_NAME,
@@ -59,15 +58,7 @@ def test_canaries_are_not_in_logs_audit_details_urls_or_pages(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     log_in(client, caseworker)
-    session = client.session
-
-    class _Request:
-        pass
-
-    holder = _Request()
-    holder.session = session  # type: ignore[attr-defined]
-    grant_sudo(holder)  # type: ignore[arg-type]
-    session.save()
+    in_sudo_mode(client)
     pages = [
         client.get(reverse("clients:person", args=[client_person.code])),
         client.post(reverse("clients:find"), {"phone": CANARY_PHONE}),

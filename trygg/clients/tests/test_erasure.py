@@ -5,7 +5,6 @@ from django.test import Client
 from django.urls import reverse
 
 from trygg.accounts.models import User
-from trygg.accounts.sessions import grant_sudo
 from trygg.audit.models import AuditEvent
 from trygg.clients.models import Person
 from trygg.clients.services import (
@@ -16,7 +15,7 @@ from trygg.clients.services import (
     request_erasure,
 )
 from trygg.clients.tests.conftest import CANARY_PHONE
-from trygg.testing import log_in
+from trygg.testing import in_sudo_mode, log_in
 from trygg.vault import vault
 
 
@@ -82,15 +81,7 @@ def test_web_erasure_needs_a_second_case_worker_in_sudo_mode(
     assert own.status_code == 302  # to sudo mode; then refused as the requester's own
 
     second = log_in(Client(), expert)
-    session = second.session
-
-    class _Request:
-        pass
-
-    holder = _Request()
-    holder.session = session  # type: ignore[attr-defined]
-    grant_sudo(holder)  # type: ignore[arg-type]
-    session.save()
+    in_sudo_mode(second)
     second.post(reverse("clients:erase_approve", args=[client_person.code, request.pk]))
     client_person.refresh_from_db()
     assert client_person.is_shredded

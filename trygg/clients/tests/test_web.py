@@ -4,24 +4,10 @@ from django.test import Client
 from django.urls import reverse
 
 from trygg.accounts.models import User
-from trygg.accounts.sessions import grant_sudo
 from trygg.audit.models import AuditEvent
 from trygg.clients.models import ChildLink, Person
 from trygg.clients.tests.conftest import CANARY_NAME
-from trygg.testing import log_in
-
-
-def in_sudo_mode(client: Client) -> Client:
-    session = client.session
-
-    class _Request:
-        pass
-
-    holder = _Request()
-    holder.session = session  # type: ignore[attr-defined]
-    grant_sudo(holder)  # type: ignore[arg-type]
-    session.save()
-    return client
+from trygg.testing import in_sudo_mode, log_in
 
 
 def test_registering_through_the_form_leads_to_the_coded_record(
