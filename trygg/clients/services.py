@@ -394,9 +394,10 @@ def import_people(
         for name in Person.ENCRYPTED_FIELDS:
             setattr(person, f"{name}_enc", fields_blobs.get(name))
         people.append(person)
-    Person.objects.bulk_create(people, batch_size=1000)
+    Person.objects.bulk_create(people, batch_size=2000)
     vault.set_blind_indexes_many(
-        {code: values for code, values in zip(codes, index_values, strict=True) if values}
+        {code: values for code, values in zip(codes, index_values, strict=True) if values},
+        new_owners=True,
     )
     reports = [
         ImportedPerson(

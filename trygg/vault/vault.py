@@ -69,7 +69,6 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from hashlib import sha256
 from typing import Any, TypeVar
 
 from cryptography.exceptions import InvalidTag
@@ -537,7 +536,8 @@ def _index_key(field_name: str) -> bytes:
 
 @sensitive_variables()
 def _digest(field_name: str, normalised: str) -> bytes:
-    return hmac.new(_index_key(field_name), normalised.encode("utf-8"), sha256).digest()
+    # hmac.digest: the one-shot C implementation, same result as hmac.new(...).digest().
+    return hmac.digest(_index_key(field_name), normalised.encode("utf-8"), "sha256")
 
 
 @sensitive_variables()
@@ -585,10 +585,17 @@ def set_blind_indexes(owner: str, values: Mapping[str, str | Iterable[str]]) -> 
 
 
 @transaction.atomic
-def set_blind_indexes_many(values: Mapping[str, Mapping[str, str | Iterable[str]]]) -> None:
-    """Replace the blind-index entries of many owners ({owner: {field: value(s)}}) at once."""
+def set_blind_indexes_many(
+    values: Mapping[str, Mapping[str, str | Iterable[str]]], *, new_owners: bool = False
+) -> None:
+    """Replace the blind-index entries of many owners ({owner: {field: value(s)}}) at once.
+
+    With `new_owners=True` (owners created in this transaction, as in an import) there is
+    nothing to replace, and the delete is skipped.
+    """
     for batch in _batches(values):
-        BlindIndexEntry.objects.filter(owner__in=batch).delete()
+        if not new_owners:
+            BlindIndexEntry.objects.filter(owner__in=batch).delete()
         entries = [
             (entry.owner, entry.field, entry.digest)
             for owner in batch
