@@ -362,3 +362,38 @@ def screenshot_dir(pytestconfig: pytest.Config) -> Path:
     path = pytestconfig.rootpath / "test-results" / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+# Accessibility: axe-core from the npm registry (package.json), loaded into pages by the tests.
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BLOCKING = {"serious", "critical"}
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.exists():
+        message = f"{AXE} is missing: run `make testtools` (npm ci)."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return AXE.read_text(encoding="utf-8")
+
+
+def serious_violations(page: Page, axe_source: str) -> list[str]:
+    page.evaluate(axe_source)
+    result: dict[str, Any] = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    return [
+        f"{page.url}: {violation['id']} ({violation['impact']}): "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:3])
+        for violation in result["violations"]
+        if violation["impact"] in BLOCKING
+    ]
+
+
+@pytest.fixture
+def axe_violations(axe_source: str) -> Callable[[Page], list[str]]:
+    """Return a function listing a page's serious and critical WCAG violations."""
+    return lambda page: serious_violations(page, axe_source)

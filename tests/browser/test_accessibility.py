@@ -5,41 +5,10 @@ into each page by the test, never served by Trygg. The browser context bypasses 
 Security Policy for that one script only; the policy itself is tested in test_resources.py.
 """
 
-import os
-from pathlib import Path
-from typing import Any
-
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.browser
-
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-BLOCKING = {"serious", "critical"}
-
-
-@pytest.fixture(scope="session")
-def axe_source() -> str:
-    if not AXE.exists():
-        message = f"{AXE} is missing: run `make testtools` (npm ci)."
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return AXE.read_text(encoding="utf-8")
-
-
-def serious_violations(page: Page, axe_source: str) -> list[str]:
-    page.evaluate(axe_source)
-    result: dict[str, Any] = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-    )
-    return [
-        f"{page.url}: {violation['id']} ({violation['impact']}): "
-        + "; ".join(node["target"][0] for node in violation["nodes"][:3])
-        for violation in result["violations"]
-        if violation["impact"] in BLOCKING
-    ]
 
 
 @pytest.fixture
@@ -51,7 +20,7 @@ def axe_page(browser: Browser, base_url: str) -> Page:
 
 
 def test_staff_pages_have_no_serious_accessibility_violations(
-    axe_page: Page, axe_source: str, trygg_server, browser_log_in
+    axe_page: Page, axe_violations, trygg_server, browser_log_in
 ) -> None:
     page = axe_page
     found: list[str] = []
@@ -60,17 +29,17 @@ def test_staff_pages_have_no_serious_accessibility_violations(
         page.locator("#language-select").select_option(language)
         page.locator("form.language-form button[type=submit]").click()
         expect(page.locator("html")).to_have_attribute("lang", language)
-        found += serious_violations(page, axe_source)
+        found += axe_violations(page)
     page.locator("#language-select").select_option("en")
     page.locator("form.language-form button[type=submit]").click()
     browser_log_in(page, trygg_server.user("demo-admin"))
-    found += serious_violations(page, axe_source)
+    found += axe_violations(page)
     for path in ["/manage/users/", "/manage/organisations/", "/accounts/", "/accounts/sudo/"]:
         page.goto(path)
         expect(page.locator("main h1")).to_be_visible()
-        found += serious_violations(page, axe_source)
+        found += axe_violations(page)
     page.goto("/manage/users/")
     page.locator("main table a").first.click()
     expect(page.locator("main h1")).to_be_visible()
-    found += serious_violations(page, axe_source)
+    found += axe_violations(page)
     assert found == [], "\n".join(found)
