@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from trygg.accounts.models import Organisation, User
 from trygg.audit import services as audit
 from trygg.clients.models import ChildLink, ErasureRequest, Person, new_code
+from trygg.lib.db import bulk_insert
 from trygg.vault import vault
 from trygg.vault.normalise import (
     normalise_document,
@@ -381,20 +382,24 @@ def import_people(
             if earlier != row.number:
                 same_rows[i].add(earlier)
 
-    vault.create_keys(codes)
+    vault.create_keys(codes, new_owners=True)
     blobs = vault.encrypt_many(
         table=TABLE,
         rows=[
             (code, code, row.identity.as_strings()) for code, row in zip(codes, rows, strict=True)
         ],
     )
-    people = []
-    for code, row, fields_blobs in zip(codes, rows, blobs, strict=True):
-        person = Person(code=code, organisation=organisation, gender=row.gender)
-        for name in Person.ENCRYPTED_FIELDS:
-            setattr(person, f"{name}_enc", fields_blobs.get(name))
-        people.append(person)
-    Person.objects.bulk_create(people, batch_size=2000)
+    now = timezone.now()
+    bulk_insert(
+        Person,
+        ["code", "kind", "organisation", "gender", "registered_at"]
+        + [f"{name}_enc" for name in Person.ENCRYPTED_FIELDS],
+        [
+            [code, Person.Kind.CLIENT, organisation.pk, row.gender, now]
+            + [fields_blobs.get(name) for name in Person.ENCRYPTED_FIELDS]
+            for code, row, fields_blobs in zip(codes, rows, blobs, strict=True)
+        ],
+    )
     vault.set_blind_indexes_many(
         {code: values for code, values in zip(codes, index_values, strict=True) if values},
         new_owners=True,

@@ -78,6 +78,7 @@ from django.db import connection, models, transaction
 from django.db.models import Count
 from django.views.decorators.debug import sensitive_variables
 
+from trygg.lib.db import bulk_insert
 from trygg.vault.models import BlindIndexEntry, DataKey, IndexKey
 from trygg.vault.normalise import (
     normalise_document,
@@ -302,18 +303,24 @@ def create_key(owner: str) -> None:
         _remember(owner, row.version, AESGCM(key))
 
 
-def create_keys(owners: Iterable[str]) -> None:
-    """Create the data keys of many owners at once (bulk imports); existing keys are kept."""
+def create_keys(owners: Iterable[str], *, new_owners: bool = False) -> None:
+    """Create the data keys of many owners at once (bulk imports); existing keys are kept.
+
+    With `new_owners=True` the caller guarantees that no owner has a key yet (codes minted in
+    this transaction), so the existence check is skipped and the rows are streamed.
+    """
     kek_id = get_provider().current_key_id()
     for batch in _batches(dict.fromkeys(_check_owner(owner) for owner in owners)):
-        existing = set(DataKey.objects.filter(owner__in=batch).values_list("owner", flat=True))
+        existing: set[str] = set()
+        if not new_owners:
+            existing = set(DataKey.objects.filter(owner__in=batch).values_list("owner", flat=True))
         rows = [_new_data_key(owner, kek_id)[0] for owner in batch if owner not in existing]
         # A key created meanwhile by another process wins; this one is dropped unused.
         _insert(
             DataKey,
             ("owner", "wrapped", "kek_id", "version", "created_at"),
             [(r.owner, r.wrapped, r.kek_id, r.version, r.created_at) for r in rows],
-            on_conflict_do_nothing=True,
+            on_conflict_do_nothing=not new_owners,
         )
 
 
@@ -739,25 +746,8 @@ def _insert(
     *,
     on_conflict_do_nothing: bool = False,
 ) -> None:
-    """Insert plain rows, many to a statement (the bulk paths: faster than bulk_create, which
-    builds a model instance for every row). Column names come from the model, never input."""
-    fields = [model._meta.get_field(column) for column in columns]
-    quote = connection.ops.quote_name
-    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    for batch in _batches(rows):
-        sql = "INSERT INTO {} ({}) VALUES {}{}".format(  # noqa: S608
-            quote(model._meta.db_table),
-            ", ".join(quote(field.column) for field in fields),  # type: ignore[union-attr, arg-type]
-            ", ".join([placeholder] * len(batch)),
-            " ON CONFLICT DO NOTHING" if on_conflict_do_nothing else "",
-        )
-        params = [
-            f.get_db_prep_save(value, connection)  # type: ignore[union-attr]
-            for row in batch
-            for f, value in zip(fields, row, strict=True)
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+    """Insert plain rows (the bulk paths: faster than bulk_create, see trygg/lib/db.py)."""
+    bulk_insert(model, columns, rows, on_conflict_do_nothing=on_conflict_do_nothing)
 
 
 def _batches(items: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:
