@@ -1,5 +1,8 @@
 """Helpers for tests and benchmarks: personas' password, users with a second factor, logins."""
 
+import os
+import subprocess
+import sys
 import time
 
 from django.test import Client
@@ -72,3 +75,16 @@ def in_sudo_mode(client: Client) -> Client:
     grant_sudo(SimpleNamespace(session=session))  # type: ignore[arg-type]
     session.save()
     return client
+
+
+def run_trygg(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run the `trygg` command in a fresh process with only the given TRYGG_* settings."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("TRYGG_")}
+    clean.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(  # noqa: S603 - the project's own command
+        [sys.executable, "-m", "trygg", *args],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )

@@ -1,25 +1,11 @@
 """Production mode refuses to start without explicit secrets and passes `check --deploy`."""
 
-import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-
-def trygg(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("TRYGG_")}
-    clean.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.run(
-        [sys.executable, "-m", "trygg", *args],
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
+from trygg.testing import run_trygg as trygg
 
 PRODUCTION = {
     "TRYGG_ENV": "production",

@@ -1,24 +1,11 @@
 """Production refuses to start without vault keys, with broken ones, or with the file provider."""
 
 import base64
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+from trygg.testing import run_trygg as trygg
+
 KEY = base64.b64encode(bytes(range(32))).decode()
-
-
-def trygg(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("TRYGG_")}
-    clean.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.run(
-        [sys.executable, "-m", "trygg", *args],
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 PRODUCTION = {
