@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from trygg.accounts.models import Organisation, User
 from trygg.audit import services as audit
 from trygg.clients.models import ChildLink, ErasureRequest, Person, new_code
+from trygg.clients.permissions import people_visible_to, register_organisations
 from trygg.lib.db import bulk_insert
 from trygg.vault import vault
 from trygg.vault.normalise import (
@@ -101,8 +102,6 @@ def possible_duplicates(identity: Identity, *, exclude: str | None = None) -> li
 
 
 def _check_register(actor: User, organisation: Organisation) -> None:
-    from trygg.clients.permissions import register_organisations
-
     if not register_organisations(actor).filter(pk=organisation.pk).exists():
         raise RegisterError(_("You do not work with this organisation's register."))
 
@@ -215,8 +214,6 @@ def find_people(
     Only people in the actor's registers are returned. The audit event records which kinds of
     value were searched and how many matched, never the values.
     """
-    from trygg.clients.permissions import people_visible_to
-
     if not any([name and birth_date, phone, document]):
         raise RegisterError(
             _("Search by name and birth date together, by phone number or by identity number.")
@@ -326,6 +323,19 @@ def _shred(*, actor: User, person: Person, reason: str, approved_by: User | None
     return person
 
 
+def _free_codes(count: int) -> list[str]:
+    """Mint `count` distinct person codes that no registered person has."""
+    codes: set[str] = set()
+    while len(codes) < count:
+        minted = list({new_code() for _ in range(count - len(codes))} - codes)
+        taken: set[str] = set()
+        for start in range(0, len(minted), 5000):
+            batch = minted[start : start + 5000]
+            taken.update(Person.objects.filter(code__in=batch).values_list("code", flat=True))
+        codes.update(code for code in minted if code not in taken)
+    return list(codes)
+
+
 @dataclass(frozen=True)
 class ImportedPerson:
     row: int
@@ -346,14 +356,7 @@ def import_people(
     batches) and appends the audit events under one lock.
     """
     _check_register(actor, organisation)
-    taken = set(Person.objects.values_list("code", flat=True).iterator())
-    codes = []
-    for _row in rows:
-        code = new_code()
-        while code in taken:
-            code = new_code()
-        taken.add(code)
-        codes.append(code)
+    codes = _free_codes(len(rows))
     index_values = [row.identity.blind_index_values() for row in rows]
 
     # Possible duplicates: with people already registered, then with earlier rows of the file.

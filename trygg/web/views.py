@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from trygg.accounts import permissions
 from trygg.accounts.forms import LanguageForm
 from trygg.lib.http import AuthenticatedHttpRequest, set_language_cookie
 
@@ -18,15 +17,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = user.memberships.select_related("organisation").filter(
         organisation__is_active=True
     )
-    return render(
-        request,
-        "web/home.html",
-        {
-            "memberships": memberships,
-            "is_administrator": permissions.is_administrator(user),
-            "can_view_security_events": permissions.can_view_security_events(user),
-        },
-    )
+    # The task links use the menu's permission flags (`nav`, from the context processor).
+    return render(request, "web/home.html", {"memberships": memberships})
 
 
 @login_not_required
