@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Install the machine packages Trygg's tests need, when missing: Debian's Chromium (browser
 # tests), Noto fonts (every script renders), PostgreSQL (the production database), gettext
-# (translation catalogues), poppler-utils (reading PDFs back) and npm (axe-core for the
-# accessibility checks).
+# (translation catalogues), poppler-utils (reading PDFs back), the text layout libraries
+# WeasyPrint loads to render the help card, and npm (axe-core for the accessibility checks).
 set -euo pipefail
 
-packages=(chromium fonts-noto-core postgresql gettext poppler-utils)
+packages=(chromium fonts-noto-core postgresql gettext poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "trygg.accounts",
     "trygg.clients",
     "trygg.web",
+    "trygg.public",
 ]
 
 MIDDLEWARE = [

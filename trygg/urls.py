@@ -5,4 +5,5 @@ urlpatterns = [
     path("accounts/", include("trygg.accounts.urls")),
     path("manage/", include("trygg.accounts.manage_urls")),
     path("clients/", include("trygg.clients.urls")),
+    path("", include("trygg.public.urls")),
 ]

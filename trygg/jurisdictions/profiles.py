@@ -28,6 +28,8 @@ _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 _COUNTRY_RE = re.compile(r"[A-Z]{2}")
 # Help pages may use more languages than the interface: lowercase codes such as "ru", "zh-hans".
 _LANGUAGE_CODE_RE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*")
+# The quick exit of the public pages leaves for this neutral site; only https is allowed.
+_HTTPS_URL_RE = re.compile(r"https://[a-z0-9.-]+\.[a-z]{2,}(/[A-Za-z0-9._~/?=&%-]*)?")
 
 _Choice = TypeVar("_Choice", bound=models.TextChoices)
 
@@ -51,6 +53,11 @@ class UnknownJurisdictionError(ProfileError):
 class ContactKind(models.TextChoices):
     PHONE = "phone", _("Telephone")
     EMAIL = "email", _("E-mail")
+
+
+class Audience(models.TextChoices):
+    PUBLIC = "public", _("Anyone, including the person who may be exploited")
+    PROFESSIONALS = "professionals", _("Professionals only")
 
 
 class AdmissionProcedure(models.TextChoices):
@@ -95,6 +102,8 @@ class Contact:
     is_24h: bool
     label: Label
     sources: tuple[str, ...]
+    # Who the contact is for: public contacts appear on the help page and the help card.
+    audience: Audience = Audience.PUBLIC
 
     @property
     def href(self) -> str:
@@ -133,6 +142,12 @@ class Assistance:
     def contacts_24h(self) -> tuple[Contact, ...]:
         """The contacts that answer day and night."""
         return tuple(contact for contact in self.contacts if contact.is_24h)
+
+    @property
+    def public_contacts(self) -> tuple[Contact, ...]:
+        """The contacts to give to the person: round-the-clock ones first."""
+        public = [contact for contact in self.contacts if contact.audience == Audience.PUBLIC]
+        return tuple(sorted(public, key=lambda contact: not contact.is_24h))
 
 
 @dataclass(frozen=True)
@@ -183,6 +198,8 @@ class Profile:
     ui_languages: tuple[str, ...]
     # The languages of the public help pages; the interface languages unless the file says more.
     help_languages: tuple[str, ...]
+    # The neutral site that the quick exit of the public pages leaves for.
+    quick_exit_url: str
     emergency: Emergency
     police: Police | None
     assistance: Assistance
@@ -403,6 +420,11 @@ class _Reader:
             if "help_languages" in data
             else ui_languages
         )
+        quick_exit_url = self.text(data, "quick_exit_url", "")
+        if not _HTTPS_URL_RE.fullmatch(quick_exit_url):
+            raise self.error(
+                "quick_exit_url", f"must be an https:// address of a site, got {quick_exit_url!r}."
+            )
         return Profile(
             code=code,
             name=self.text(data, "name", ""),
@@ -410,6 +432,7 @@ class _Reader:
             default_language=default_language,
             ui_languages=ui_languages,
             help_languages=help_languages,
+            quick_exit_url=quick_exit_url,
             emergency=self.emergency(data),
             police=self.police(data),
             assistance=self.assistance(data),
@@ -453,7 +476,7 @@ class _Reader:
     def contact(self, table: object, path: str) -> Contact:
         if not isinstance(table, dict):
             raise self.error(path, f"must be a table, got {table!r}.")
-        self.known_keys(table, path, ["kind", "value", "is_24h", "label", "sources"])
+        self.known_keys(table, path, ["kind", "value", "is_24h", "audience", "label", "sources"])
         kind = self.choice(table, "kind", path, ContactKind)
         if kind == ContactKind.PHONE:
             value = self.phone(table, "value", path)
@@ -469,6 +492,11 @@ class _Reader:
             is_24h=self.flag(table, "is_24h", path),
             label=self.label(table, "label", path),
             sources=self.sources(table, path),
+            audience=(
+                self.choice(table, "audience", path, Audience)
+                if "audience" in table
+                else Audience.PUBLIC
+            ),
         )
 
     def child_welfare(self, data: Mapping[str, Any]) -> ChildWelfare:

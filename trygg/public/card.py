@@ -1,0 +1,65 @@
+"""The discreet help card: a business-card-sized PDF with the round-the-clock numbers.
+
+The card must be safe to carry past an exploiter, so it shows only neutral words, phone
+numbers and a QR code to the help page: no e-mail address (Finland's names trafficking), no
+organisation names. WeasyPrint renders it with the Noto fonts of the machine; the QR code is
+inline SVG, and the renderer may fetch nothing at all.
+"""
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import segno
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from trygg.jurisdictions.profiles import ContactKind, Profile
+from trygg.public.content import Content
+
+
+class CardError(RuntimeError):
+    """The card could not be rendered."""
+
+
+def card_sides(
+    contents: Sequence[Content], profile: Profile, help_url: Callable[[str], str]
+) -> list[dict[str, Any]]:
+    """What each side of the card shows: its texts, the phone numbers and the QR code."""
+    phones = [
+        contact
+        for contact in profile.assistance.public_contacts
+        if contact.kind == ContactKind.PHONE
+    ]
+    sides = []
+    for content in contents:
+        url = help_url(content.language)
+        qr = segno.make(url, error="m")
+        sides.append(
+            {
+                "c": content,
+                "card": content["card"],
+                "around_the_clock": [phone for phone in phones if phone.is_24h],
+                "other_phones": [phone for phone in phones if not phone.is_24h],
+                "emergency": profile.emergency.number,
+                # A viewBox without a fixed size, so that the style sheet sizes it.
+                "qr": mark_safe(qr.svg_inline(scale=1, border=0, omitsize=True)),  # noqa: S308
+            }
+        )
+    return sides
+
+
+def render_card(
+    contents: Sequence[Content], profile: Profile, help_url: Callable[[str], str]
+) -> bytes:
+    """Render the card with one side per content (one or two languages) and return the PDF."""
+    # WeasyPrint loads Pango when imported: only the card needs it.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    html = render_to_string("public/card.html", {"sides": card_sides(contents, profile, help_url)})
+    # An empty list of allowed protocols: nothing is read from a file or the network.
+    fetcher = URLFetcher(allowed_protocols=set(), fail_on_errors=True)
+    pdf = HTML(string=html, url_fetcher=fetcher).write_pdf()
+    if pdf is None:
+        raise CardError("WeasyPrint returned no PDF.")
+    return bytes(pdf)

@@ -1,0 +1,217 @@
+"""The public pages: the help page and help card for possible victims, and the toolkit.
+
+Nothing here needs a login, and nothing here stores anything: no session, no cookie, no
+database row. The language is part of the address (/help/ar/), so that switching it needs no
+cookie, and the address never carries anything about the person.
+"""
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import override
+from django.utils.translation.trans_real import parse_accept_lang_header
+from django.views.decorators.http import require_GET
+
+from trygg.jurisdictions.profiles import Profile, get_profile
+from trygg.public import card
+from trygg.public.content import Content, Kind, get_content, language_names, offered_languages
+from trygg.public.templatetags.public_text import phone_link
+
+
+def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Open to all, GET only, and sending no Referer header onwards."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return login_not_required(require_GET(wrapper))
+
+
+def _render(template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    """Render without the request: no context processor runs, so no page reads the database
+    or the session, and the public side keeps working when the database does not."""
+    return HttpResponse(render_to_string(template, context), status=status)
+
+
+def _best_language(request: HttpRequest, offered: list[str], default: str) -> str:
+    """The first of the browser's preferred languages that is offered, else `default`."""
+    header = request.headers.get("Accept-Language", "")
+    for code, _quality in parse_accept_lang_header(header):
+        code = code.lower()
+        for candidate in (code, code.split("-")[0], {"no": "nb", "nn": "nb"}.get(code, "")):
+            if candidate in offered:
+                return candidate
+    return default if default in offered else offered[0]
+
+
+def _content(kind: Kind, language: str, profile: Profile) -> Content:
+    if language not in offered_languages(kind, profile):
+        raise Http404
+    return get_content(kind, language, profile)
+
+
+def _numbers(profile: Profile) -> dict[str, SafeString]:
+    """The values of the placeholders in the content files, as ready phone links."""
+    numbers = {"emergency": phone_link(profile.emergency.number, "tel:" + profile.emergency.number)}
+    if profile.police is not None:
+        number = profile.police.non_emergency_number
+        numbers["police"] = phone_link(number, "tel:" + number.replace(" ", ""))
+    if profile.child_welfare.guidance_line is not None:
+        line = profile.child_welfare.guidance_line
+        numbers["line"] = phone_link(line.value, line.href)
+    return numbers
+
+
+def _page_context(
+    kind: Kind, content: Content, profile: Profile, url_for: Callable[[str], str]
+) -> dict[str, Any]:
+    """What every public page shows; `url_for(language)` is this page in another language."""
+    return {
+        "c": content,
+        "ui": content["ui"],
+        "numbers": _numbers(profile),
+        "profile": profile,
+        "languages": [
+            (code, name, url_for(code))
+            for code, name in language_names(kind, offered_languages(kind, profile))
+        ],
+        "quick_exit_url": profile.quick_exit_url,
+    }
+
+
+# The help page and the help card
+
+
+@public_page
+def help_start(request: HttpRequest) -> HttpResponse:
+    """Send the visitor to the help page in the browser's language."""
+    profile = get_profile()
+    offered = offered_languages("help", profile)
+    language = _best_language(request, offered, profile.default_language)
+    return HttpResponseRedirect(reverse("public:help", args=[language]))
+
+
+@public_page
+def help_page(request: HttpRequest, language: str) -> HttpResponse:
+    profile = get_profile()
+    content = _content("help", language, profile)
+    context = _page_context(
+        "help", content, profile, lambda code: reverse("public:help", args=[code])
+    )
+    contacts = profile.assistance.public_contacts
+    context["around_the_clock"] = [contact for contact in contacts if contact.is_24h]
+    context["other_contacts"] = [contact for contact in contacts if not contact.is_24h]
+    return _render("public/help.html", context)
+
+
+class CardForm(forms.Form):
+    """The languages of the card's front and (optional) back, from those the page offers."""
+
+    def __init__(self, *args: Any, languages: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["front"] = forms.ChoiceField(choices=languages)
+        self.fields["back"] = forms.ChoiceField(choices=[("", ""), *languages], required=False)
+
+
+@public_page
+def help_card(request: HttpRequest, language: str) -> HttpResponse:
+    """The help card form; with a valid choice of languages, the card itself as a PDF."""
+    profile = get_profile()
+    content = _content("help", language, profile)
+    context = _page_context(
+        "help", content, profile, lambda code: reverse("public:help_card", args=[code])
+    )
+    choices = [(code, name) for code, name, _url in context["languages"]]
+    form = CardForm(request.GET or None, languages=choices)
+    if form.is_bound and form.is_valid():
+        sides = [form.cleaned_data["front"]]
+        if form.cleaned_data["back"] and form.cleaned_data["back"] != sides[0]:
+            sides.append(form.cleaned_data["back"])
+        pdf = card.render_card(
+            [get_content("help", side, profile) for side in sides],
+            profile,
+            help_url=lambda side: request.build_absolute_uri(reverse("public:help", args=[side])),
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        # A neutral file name: it shows in the download list of a possibly shared device.
+        response.headers["Content-Disposition"] = 'attachment; filename="card.pdf"'
+        return response
+    context["form"] = form
+    context["front"] = request.GET.get("front", language)
+    context["back"] = request.GET.get("back", "")
+    status = 400 if form.is_bound else 200
+    return _render("public/card_form.html", context, status=status)
+
+
+# The identification toolkit
+
+# The steps in order. Each main step has a number; "danger" and "minor" belong to the step
+# before them, and the four outcomes to the last.
+STEPS: dict[str, int] = {
+    "start": 1,
+    "danger": 1,
+    "age": 2,
+    "minor": 2,
+    "indicators": 3,
+    "conversation": 4,
+    "holding": 5,
+    "outcomes": 6,
+    "strengthened": 6,
+    "reduced": 6,
+    "declined": 6,
+    "accepted": 6,
+}
+OUTCOMES = ("strengthened", "reduced", "declined", "accepted")
+TOTAL_STEPS = 6
+
+
+@public_page
+def toolkit_start(request: HttpRequest) -> HttpResponse:
+    """Send the visitor to the toolkit in the browser's language."""
+    profile = get_profile()
+    offered = offered_languages("toolkit", profile)
+    language = _best_language(request, offered, profile.default_language)
+    return HttpResponseRedirect(reverse("public:toolkit", args=[language]))
+
+
+@public_page
+def toolkit_step(request: HttpRequest, language: str, step: str = "start") -> HttpResponse:
+    profile = get_profile()
+    if step not in STEPS:
+        raise Http404
+    content = _content("toolkit", language, profile)
+    context = _page_context(
+        "toolkit",
+        content,
+        profile,
+        lambda code: reverse("public:toolkit_step", args=[code, step]),
+    )
+    context.update(
+        step=step,
+        step_label=content["ui"]["step"].format(number=STEPS[step], total=TOTAL_STEPS),
+        outcomes=[(outcome, content["outcomes"][outcome]) for outcome in OUTCOMES],
+        child_welfare=profile.child_welfare.description.get(language),
+        guidance_line=profile.child_welfare.guidance_line,
+        contacts=profile.assistance.contacts,
+        referral_url=_referral_url(),
+    )
+    with override(language):
+        return _render(f"public/toolkit/{step}.html", context)
+
+
+def _referral_url() -> str | None:
+    """The referral form, where this version of Trygg has one."""
+    try:
+        return reverse("referrals:new")
+    except NoReverseMatch:
+        return None
