@@ -55,6 +55,17 @@ def test_profile_copied_under_another_name_is_refused(tmp_path: Path) -> None:
     )
 
 
+def test_professional_contacts_are_kept_off_the_public_list() -> None:
+    norway = load_profile("no")
+
+    public = [contact.value for contact in norway.assistance.public_contacts]
+    every = [contact.value for contact in norway.assistance.contacts]
+
+    # Bufdir's guidance line is for professionals: the help page and the card leave it out.
+    assert "466 15 000" in every
+    assert public == ["02800"]
+
+
 def test_profile_may_leave_out_the_police_and_the_guidance_line(finland: dict[str, Any]) -> None:
     assert "police" not in finland
     assert "guidance_line" not in finland["child_welfare"]
@@ -139,6 +150,19 @@ def delete_contact_label(index: int, language: str) -> Mutation:
         (
             set_value("help_languages", ["fi", "Russian"]),
             "help_languages has 'Russian', which is not a language code.",
+        ),
+        (
+            set_value("quick_exit_url", "http://example.org/"),
+            "quick_exit_url must be an https:// address of a site, got 'http://example.org/'.",
+        ),
+        (
+            set_value("quick_exit_url", "javascript:alert(1)"),
+            "quick_exit_url must be an https:// address of a site, got 'javascript:alert(1)'.",
+        ),
+        (
+            lambda data: data["assistance"]["contacts"][0].update(audience="everyone"),
+            "assistance.contacts[0].audience must be one of public, professionals, "
+            "got 'everyone'.",
         ),
         (
             set_value("admission.procedure", "lottery"),
