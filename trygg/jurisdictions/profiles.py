@@ -56,8 +56,10 @@ class ContactKind(models.TextChoices):
 
 
 class Audience(models.TextChoices):
-    PUBLIC = "public", _("Anyone, including the person who may be exploited")
-    PROFESSIONALS = "professionals", _("Professionals only")
+    """Who a contact is for. Public contacts are given to the person: help page, help card."""
+
+    PUBLIC = "public"
+    PROFESSIONALS = "professionals"
 
 
 class AdmissionProcedure(models.TextChoices):

@@ -7,6 +7,7 @@ inline SVG, and the renderer may fetch nothing at all.
 """
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import segno
@@ -15,6 +16,8 @@ from django.utils.safestring import mark_safe
 
 from trygg.jurisdictions.profiles import ContactKind, Profile
 from trygg.public.content import Content
+
+STYLE_SHEET = Path(__file__).resolve().parent / "card.css"
 
 
 class CardError(RuntimeError):
@@ -53,13 +56,14 @@ def render_card(
 ) -> bytes:
     """Render the card with one side per content (one or two languages) and return the PDF."""
     # WeasyPrint loads Pango when imported: only the card needs it.
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
     from weasyprint.urls import URLFetcher
 
     html = render_to_string("public/card.html", {"sides": card_sides(contents, profile, help_url)})
     # An empty list of allowed protocols: nothing is read from a file or the network.
     fetcher = URLFetcher(allowed_protocols=set(), fail_on_errors=True)
-    pdf = HTML(string=html, url_fetcher=fetcher).write_pdf()
+    style = CSS(string=STYLE_SHEET.read_text(encoding="utf-8"), url_fetcher=fetcher)
+    pdf = HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[style])
     if pdf is None:
         raise CardError("WeasyPrint returned no PDF.")
     return bytes(pdf)

@@ -161,8 +161,7 @@ def delete_contact_label(index: int, language: str) -> Mutation:
         ),
         (
             lambda data: data["assistance"]["contacts"][0].update(audience="everyone"),
-            "assistance.contacts[0].audience must be one of public, professionals, "
-            "got 'everyone'.",
+            "assistance.contacts[0].audience must be one of public, professionals, got 'everyone'.",
         ),
         (
             set_value("admission.procedure", "lottery"),

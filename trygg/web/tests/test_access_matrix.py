@@ -116,6 +116,17 @@ MATRIX: dict[str, tuple[str, Callable[..., dict[str, Any]], dict[str, int]]] = {
         lambda person, erasure, **_: {"code": person.code, "pk": erasure.pk},
         {**REGISTER_PERSON, "caseworker": 302, "expert": 302},
     ),
+    # The public side: the same for everyone, logged in or not.
+    "public:help_start": ("GET", lambda **_: {}, {"*": 302}),
+    "public:help": ("GET", lambda **_: {"language": "ar"}, {"*": 200}),
+    "public:help_card": ("GET", lambda **_: {"language": "en"}, {"*": 200}),
+    "public:toolkit_start": ("GET", lambda **_: {}, {"*": 302}),
+    "public:toolkit": ("GET", lambda **_: {"language": "fi"}, {"*": 200}),
+    "public:toolkit_step": (
+        "GET",
+        lambda **_: {"language": "sv", "step": "minor"},
+        {"*": 200},
+    ),
 }
 
 
