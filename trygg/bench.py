@@ -165,8 +165,101 @@ def main() -> None:
         ratio = code_ms / floor_ms
         shown = f"{ratio:>6.2f}x" if ratio < 10 else f"{ratio:>6.0f}x"
         print(f"{name:<42} {code_ms:>9.2f} {floor_ms:>9.3f} {shown}")
+    _public_benchmarks()
     _import_benchmark(org)
     _audit_benchmarks()
+
+
+def _public_benchmarks() -> None:
+    """The public pages and the help card against their floors, and each page's weight.
+
+    A page's floor is the same bytes read from a file; the card's floor is WeasyPrint rendering
+    the same card HTML, so the ratio is what Django, the content files and the QR code add.
+    """
+    from django.contrib.staticfiles import finders
+    from django.test import Client
+    from weasyprint import CSS, HTML
+
+    from trygg.jurisdictions.profiles import get_profile
+    from trygg.public import card, content
+    from trygg.public.views import STEPS
+
+    client = Client()
+    directory = Path(tempfile.mkdtemp(prefix="trygg-bench-public-"))
+
+    def get(path: str) -> Callable[[], bytes]:
+        def run() -> bytes:
+            response = client.get(path)
+            if response.status_code != 200:
+                raise RuntimeError(f"{path} answered {response.status_code}")
+            return response.content
+
+        return run
+
+    def from_file(path: str) -> Callable[[], bytes]:
+        copy = directory / f"page-{abs(hash(path))}.html"
+        copy.write_bytes(get(path)())
+        return copy.read_bytes
+
+    profile = get_profile()
+    sides = [content.get_content("help", language, profile) for language in ("ar", "en")]
+    card_html = card.render_to_string(
+        "public/card.html",
+        {
+            "sides": card.card_sides(
+                sides, profile, lambda code: f"https://example.org/help/{code}/"
+            )
+        },
+    )
+    card_css = card.STYLE_SHEET.read_text(encoding="utf-8")
+
+    def weasyprint_alone() -> object:
+        return HTML(string=card_html).write_pdf(stylesheets=[CSS(string=card_css)])
+
+    rows = [
+        ("help page, Arabic", get("/help/ar/"), from_file("/help/ar/")),
+        (
+            "toolkit step, the indicators",
+            get("/toolkit/en/indicators/"),
+            from_file("/toolkit/en/indicators/"),
+        ),
+        (
+            "help card PDF, Arabic and English",
+            get("/help/en/card/?front=ar&back=en"),
+            weasyprint_alone,
+        ),
+    ]
+    print()
+    print(f"Public pages (no database), median of {ROUNDS} rounds")
+    print(f"{'benchmark':<42} {'trygg ms':>9} {'floor ms':>9} {'ratio':>7}")
+    for name, code, floor in rows:
+        code_ms, floor_ms = _median_ms(code), _median_ms(floor)
+        print(f"{name:<42} {code_ms:>9.2f} {floor_ms:>9.3f} {code_ms / floor_ms:>6.1f}x")
+
+    # Weight: the page and everything it loads (style sheet, script, icon), heaviest language.
+    assets = sum(
+        len(Path(str(finders.find(name))).read_bytes())
+        for name in ("trygg/public.css", "trygg/public.js", "trygg/favicon.svg")
+    )
+    pages: dict[str, list[str]] = {
+        "help page": [f"/help/{code}/" for code in content.offered_languages("help", profile)],
+        "help card form": [
+            f"/help/{code}/card/" for code in content.offered_languages("help", profile)
+        ],
+    }
+    for step in STEPS:
+        pages[f"toolkit: {step}"] = [
+            f"/toolkit/{code}/{step}/" for code in content.offered_languages("toolkit", profile)
+        ]
+    print()
+    print(f"Weight of the public pages with their style sheet, script and icon ({assets:,} bytes)")
+    print(f"{'page (heaviest language)':<42} {'HTML':>9} {'total':>9}")
+    for name, paths in pages.items():
+        heaviest = max(paths, key=lambda path: len(get(path)()))
+        html = len(get(heaviest)())
+        print(f"{name + ' (' + heaviest.split('/')[2] + ')':<42} {html:>9,} {html + assets:>9,}")
+    card_bytes = len(get("/help/en/card/?front=ar&back=en")())
+    print(f"{'help card PDF, Arabic and English':<42} {card_bytes:>9,}")
 
 
 def _import_benchmark(org: Any) -> None:
