@@ -92,13 +92,18 @@ def _page_context(
 # The help page and the help card
 
 
+def _to_best_language(request: HttpRequest, kind: Kind, url_name: str) -> HttpResponse:
+    """Redirect to the page `url_name` in the browser's language, if offered."""
+    profile = get_profile()
+    offered = offered_languages(kind, profile)
+    language = _best_language(request, offered, profile.default_language)
+    return HttpResponseRedirect(reverse(url_name, args=[language]))
+
+
 @public_page
 def help_start(request: HttpRequest) -> HttpResponse:
     """Send the visitor to the help page in the browser's language."""
-    profile = get_profile()
-    offered = offered_languages("help", profile)
-    language = _best_language(request, offered, profile.default_language)
-    return HttpResponseRedirect(reverse("public:help", args=[language]))
+    return _to_best_language(request, "help", "public:help")
 
 
 @public_page
@@ -109,8 +114,11 @@ def help_page(request: HttpRequest, language: str) -> HttpResponse:
         "help", content, profile, lambda code: reverse("public:help", args=[code])
     )
     contacts = profile.assistance.public_contacts
-    context["around_the_clock"] = [contact for contact in contacts if contact.is_24h]
-    context["other_contacts"] = [contact for contact in contacts if not contact.is_24h]
+    # Only numbers the profile says answer day and night are listed as such.
+    context["contact_groups"] = [
+        (content["contact"]["around_the_clock"], [c for c in contacts if c.is_24h]),
+        (content["contact"]["other"], [c for c in contacts if not c.is_24h]),
+    ]
     return _render("public/help.html", context)
 
 
@@ -178,10 +186,7 @@ TOTAL_STEPS = 6
 @public_page
 def toolkit_start(request: HttpRequest) -> HttpResponse:
     """Send the visitor to the toolkit in the browser's language."""
-    profile = get_profile()
-    offered = offered_languages("toolkit", profile)
-    language = _best_language(request, offered, profile.default_language)
-    return HttpResponseRedirect(reverse("public:toolkit", args=[language]))
+    return _to_best_language(request, "toolkit", "public:toolkit")
 
 
 @public_page
