@@ -6,6 +6,10 @@ temporary TRYGG_VAR_DIR, a generated secret key and a database of its own: a fre
 on the PostgreSQL server that TRYGG_DATABASE_URL points at, if it does (as under
 scripts/with-postgres.sh), or else a SQLite file in the temporary directory.
 
+`trygg_server` has the default jurisdiction profile (Finland). `trygg_server_no`, started only
+by the tests that ask for it, is a second server with the Norwegian profile
+(TRYGG_JURISDICTION=no) and a database of its own.
+
 pytest-django's live_server is not used: it flushes the database between tests, and the
 audit log refuses DELETE and TRUNCATE by design.
 """
@@ -23,7 +27,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -166,9 +171,9 @@ def _parse_credentials(output: str) -> dict[str, DemoUser]:
     return users
 
 
-@pytest.fixture(scope="session")
-def _database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A database for the server alone: fresh on the suite's PostgreSQL, or a SQLite file."""
+@contextmanager
+def _fresh_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database for one server alone: fresh on the suite's PostgreSQL, or a SQLite file."""
     from trygg.lib.env import env_secret
 
     suite_url = env_secret("DATABASE_URL")
@@ -195,10 +200,28 @@ def _database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def trygg_server(_database_url: str) -> Iterator[TryggServer]:
-    """Migrate, load the demo data and serve Trygg with gunicorn until the session ends."""
+def _database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The database of `trygg_server`."""
+    with _fresh_database(tmp_path_factory) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def _database_url_no(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The database of `trygg_server_no`."""
+    with _fresh_database(tmp_path_factory) as url:
+        yield url
+
+
+@contextmanager
+def _serve(database_url: str, extra_env: Mapping[str, str] | None = None) -> Iterator[TryggServer]:
+    """Migrate, load the demo data and serve Trygg with gunicorn until the block ends.
+
+    The server's environment is that of a development deployment (`_server_env`), plus
+    `extra_env`, such as TRYGG_JURISDICTION.
+    """
     var_dir = Path(tempfile.mkdtemp(prefix="trygg-browser-"))
-    env = _server_env(var_dir, _database_url)
+    env = {**_server_env(var_dir, database_url), **(extra_env or {})}
     _trygg(["migrate", "--no-input"], env, var_dir)
     users = _parse_credentials(_trygg(["demo"], env, var_dir))
 
@@ -235,6 +258,20 @@ def trygg_server(_database_url: str) -> Iterator[TryggServer]:
             process.wait(timeout=10)
         log.close()
         shutil.rmtree(var_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def trygg_server(_database_url: str) -> Iterator[TryggServer]:
+    """Trygg with the default jurisdiction profile (Finland), for the whole session."""
+    with _serve(_database_url) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def trygg_server_no(_database_url_no: str) -> Iterator[TryggServer]:
+    """A second server with the Norwegian profile and a database of its own."""
+    with _serve(_database_url_no, {"TRYGG_JURISDICTION": "no"}) as server:
+        yield server
 
 
 def _wait_until_up(process: subprocess.Popen[bytes], server: TryggServer) -> None:
