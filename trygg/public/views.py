@@ -6,6 +6,7 @@ cookie, and the address never carries anything about the person.
 """
 
 import functools
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +24,8 @@ from trygg.jurisdictions.profiles import Profile, get_profile
 from trygg.public import card
 from trygg.public.content import Content, Kind, get_content, language_names, offered_languages
 from trygg.public.templatetags.public_text import phone_link
+
+logger = logging.getLogger(__name__)
 
 
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -145,16 +148,25 @@ def help_card(request: HttpRequest, language: str) -> HttpResponse:
         sides = [form.cleaned_data["front"]]
         if form.cleaned_data["back"] and form.cleaned_data["back"] != sides[0]:
             sides.append(form.cleaned_data["back"])
-        pdf = card.render_card(
-            [get_content("help", side, profile) for side in sides],
-            profile,
-            help_url=lambda side: request.build_absolute_uri(reverse("public:help", args=[side])),
-        )
+        try:
+            pdf = card.render_card(
+                [get_content("help", side, profile) for side in sides],
+                profile,
+                help_url=lambda side: request.build_absolute_uri(
+                    reverse("public:help", args=[side])
+                ),
+            )
+        except card.CardUnavailableError:
+            logger.exception("The help card could not be made.")
+            context.update(form=form, front=sides[0], back="", error=content["card"]["unavailable"])
+            return _render("public/card_form.html", context, status=503)
         response = HttpResponse(pdf, content_type="application/pdf")
         # A neutral file name: it shows in the download list of a possibly shared device.
         response.headers["Content-Disposition"] = 'attachment; filename="card.pdf"'
         return response
     context["form"] = form
+    if form.errors:
+        context["error"] = content["card"]["invalid_language"]
     context["front"] = request.GET.get("front", language)
     context["back"] = request.GET.get("back", "")
     status = 400 if form.is_bound else 200

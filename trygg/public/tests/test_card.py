@@ -8,6 +8,7 @@ both the card and the list.
 import re
 import shutil
 import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -154,3 +155,21 @@ def test_an_unknown_language_is_refused_in_the_pages_language(client: Client, qu
     assert response["Content-Type"].startswith("text/html")
     message = content.get_content("help", "sv", get_profile())["card"]["invalid_language"]
     assert message in response.content.decode()
+
+
+def test_without_weasyprint_the_form_says_so_and_the_start_up_check_warns(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trygg.public.checks import check_card_renderer
+
+    # As on a machine without Pango: importing WeasyPrint fails.
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+
+    response = client.get("/help/fi/card/?front=fi&back=ar")
+
+    assert response.status_code == 503
+    message = content.get_content("help", "fi", get_profile())["card"]["unavailable"]
+    assert message in response.content.decode()
+    warnings = check_card_renderer()
+    assert [warning.id for warning in warnings] == ["public.W001"]
+    assert "libpango-1.0-0" in warnings[0].msg

@@ -1,0 +1,22 @@
+"""System check: warn at start-up when the help card cannot be rendered on this machine."""
+
+from typing import Any
+
+from django.core.checks import CheckMessage, Warning, register
+
+from trygg.public.card import CardUnavailableError, load_weasyprint
+
+
+@register()
+def check_card_renderer(**kwargs: Any) -> list[CheckMessage]:
+    try:
+        load_weasyprint()
+    except CardUnavailableError as exc:
+        return [
+            Warning(
+                str(exc),
+                hint="The help and toolkit pages work without it; only the help card is missing.",
+                id="public.W001",
+            )
+        ]
+    return []
