@@ -18,7 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import override
 from django.utils.translation.trans_real import parse_accept_lang_header
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from trygg.jurisdictions.profiles import Profile, get_profile
 from trygg.public import card
@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Open to all, GET only, and sending no Referer header onwards."""
+    """Open to all, GET and HEAD only, and sending no Referer header onwards."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -37,7 +37,7 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
 
-    return login_not_required(require_GET(wrapper))
+    return login_not_required(require_safe(wrapper))
 
 
 def _render(template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:

@@ -160,7 +160,8 @@ def test_unknown_languages_and_steps_are_not_found(client: Client, url: str) -> 
     assert client.get(url).status_code == 404
 
 
-def test_public_pages_accept_only_get(client: Client) -> None:
+def test_public_pages_accept_only_get_and_head(client: Client) -> None:
+    assert client.head("/help/en/").status_code == 200
     assert client.post("/help/en/").status_code == 405
     assert client.post("/toolkit/en/start/").status_code == 405
 
