@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "trygg.clients",
     "trygg.web",
     "trygg.public",
+    "trygg.consent",
+    "trygg.referrals",
 ]
 
 MIDDLEWARE = [

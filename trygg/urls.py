@@ -5,5 +5,6 @@ urlpatterns = [
     path("accounts/", include("trygg.accounts.urls")),
     path("manage/", include("trygg.accounts.manage_urls")),
     path("clients/", include("trygg.clients.urls")),
+    path("referrals/", include("trygg.referrals.urls")),
     path("", include("trygg.public.urls")),
 ]

@@ -20,6 +20,7 @@ from trygg.clients.models import ChildLink, ErasureRequest, Person, new_code
 from trygg.clients.permissions import people_visible_to, register_organisations
 from trygg.lib.db import bulk_insert
 from trygg.vault import vault
+from trygg.vault.models import DataKey
 from trygg.vault.normalise import (
     normalise_document,
     normalise_name_birth_date,
@@ -123,21 +124,23 @@ def register_person(
     gender: str = Person.Gender.NOT_KNOWN,
     kind: str = Person.Kind.CLIENT,
     parent: Person | None = None,
+    code: str | None = None,
 ) -> tuple[Person, list[str]]:
-    """Register a person; return them and the codes of possible duplicates (not merged)."""
+    """Register a person; return them and the codes of possible duplicates (not merged).
+
+    `code` keeps a code the person already has (an admitted referral's), with its data key.
+    """
     _check_register(actor, organisation)
     if not identity.full_name.strip():
         raise RegisterError(_("Enter the person's name."))
     if parent is not None and (parent.organisation_id != organisation.pk or parent.is_shredded):
         raise RegisterError(_("The parent must be a client in the same register."))
-    duplicates = possible_duplicates(identity)
+    duplicates = possible_duplicates(identity, exclude=code)
     person = Person(organisation=organisation, gender=gender, kind=kind)
-    for _attempt in range(5):
-        person.code = new_code()
-        if not Person.objects.filter(code=person.code).exists():
-            break
-    else:  # pragma: no cover - 30^8 codes; five collisions in a row mean something is broken
-        raise IntegrityError("Could not find a free person code.")
+    if code is not None:
+        person.code = code
+    else:
+        person.code = free_code()
     vault.create_key(person.code)
     _encrypt_into(person, identity)
     person.full_clean(exclude=[f"{name}_enc" for name in Person.ENCRYPTED_FIELDS])
@@ -321,6 +324,16 @@ def _shred(*, actor: User, person: Person, reason: str, approved_by: User | None
         },
     )
     return person
+
+
+def free_code() -> str:
+    """A new code that neither the register nor a referral uses yet."""
+    for _attempt in range(5):
+        code = new_code()
+        if not DataKey.objects.filter(owner=code).exists():
+            return code
+    # 30^8 codes: five collisions in a row mean something is broken.
+    raise IntegrityError("Could not find a free person code.")
 
 
 def _free_codes(count: int) -> list[str]:

@@ -75,7 +75,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.views.decorators.debug import sensitive_variables
 
 from trygg.lib.db import bulk_insert
@@ -106,6 +106,7 @@ __all__ = [
     "find",
     "find_many",
     "key_status",
+    "owners_sharing",
     "rotate",
     "set_blind_indexes",
     "set_blind_indexes_many",
@@ -619,6 +620,15 @@ def find(field: str, value: str) -> list[str]:
         return []
     # Sorted here rather than by ORDER BY and DISTINCT: a match is one or a handful of rows.
     matches = BlindIndexEntry.objects.filter(field=field, digest=_digest(field, normalised))
+    return sorted(set(matches.values_list("owner", flat=True)))
+
+
+def owners_sharing(owner: str) -> list[str]:
+    """Return the other owners with an entry equal to one of `owner`'s (duplicate notices)."""
+    mine = BlindIndexEntry.objects.filter(owner=_check_owner(owner))
+    matches = BlindIndexEntry.objects.filter(
+        Exists(mine.filter(field=OuterRef("field"), digest=OuterRef("digest")))
+    ).exclude(owner=owner)
     return sorted(set(matches.values_list("owner", flat=True)))
 
 

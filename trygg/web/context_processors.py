@@ -8,6 +8,7 @@ from trygg.accounts import permissions
 from trygg.accounts.models import Organisation
 from trygg.clients.permissions import can_use_register
 from trygg.jurisdictions.profiles import get_profile
+from trygg.referrals import permissions as referral_permissions
 
 
 def is_demo() -> bool:
@@ -29,5 +30,7 @@ def trygg(request: HttpRequest) -> dict[str, Any]:
             "is_administrator": permissions.is_administrator(user),
             "can_view_security_events": permissions.can_view_security_events(user),
             "can_use_register": can_use_register(user),
+            "can_refer": referral_permissions.can_refer(user),
+            "can_triage": referral_permissions.can_triage(user),
         }
     return context

@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from trygg.accounts.models import Organisation, User
 from trygg.clients.services import Identity, register_person, request_erasure
+from trygg.referrals import services as referrals
 from trygg.testing import PERSONAS
 
 # Each row: route name → (method, how to build the path, {persona: status}).
@@ -23,6 +24,12 @@ ALL_200 = {**ANON, "*": 200}
 ADMINS_200 = {**ANON, "*": 403, "administrator": 200, "outsider": 200}
 REGISTER_200 = {**ANON, "*": 403, "caseworker": 200, "expert": 200}
 REGISTER_PERSON = {**ANON, "*": 404, "caseworker": 200, "expert": 200}
+REFERRER_200 = {**ANON, "*": 403, "referrer": 200}
+TRIAGE_200 = REGISTER_200
+# A referral's pages: its referrer sees the status, the assistance system the whole; 404 else.
+OWN_REFERRAL = {**ANON, "*": 404, "referrer": 200}
+INCOMING = {**ANON, "*": 404, "caseworker": 200, "expert": 200}
+INCOMING_ACTION = {**ANON, "*": 404, "caseworker": 302, "expert": 302}
 
 
 def _org_a_user(users: dict[str, User], orgs: dict[str, Organisation]) -> str:
@@ -116,6 +123,40 @@ MATRIX: dict[str, tuple[str, Callable[..., dict[str, Any]], dict[str, int]]] = {
         lambda person, erasure, **_: {"code": person.code, "pk": erasure.pk},
         {**REGISTER_PERSON, "caseworker": 302, "expert": 302},
     ),
+    # Referrals (the pages of one referral by its code).
+    "referrals:mine": ("GET", lambda **_: {}, REFERRER_200),
+    "referrals:new": ("GET", lambda **_: {}, REFERRER_200),
+    "referrals:status": ("GET", lambda referral, **_: {"code": referral.code}, OWN_REFERRAL),
+    "referrals:edit": ("GET", lambda draft, **_: {"code": draft.code}, OWN_REFERRAL),
+    "referrals:queue": ("GET", lambda **_: {}, TRIAGE_200),
+    "referrals:hotline": ("GET", lambda **_: {}, TRIAGE_200),
+    "referrals:detail": ("GET", lambda referral, **_: {"code": referral.code}, INCOMING),
+    "referrals:take": ("POST", lambda referral, **_: {"code": referral.code}, INCOMING_ACTION),
+    "referrals:assign": ("POST", lambda referral, **_: {"code": referral.code}, INCOMING_ACTION),
+    # An empty decision form is refused with the form and its errors.
+    "referrals:decide": (
+        "POST",
+        lambda referral, **_: {"code": referral.code},
+        {**INCOMING, "caseworker": 400, "expert": 400},
+    ),
+    "referrals:withdraw": (
+        "POST",
+        lambda referral, **_: {"code": referral.code},
+        INCOMING_ACTION,
+    ),
+    "referrals:appeal": (
+        "POST",
+        lambda referral, **_: {
+            "code": referral.code,
+            "decision": "00000000-0000-4000-8000-000000000000",
+        },
+        INCOMING_ACTION,
+    ),
+    "referrals:appeal_outcome": (
+        "POST",
+        lambda referral, **_: {"code": referral.code, "pk": 1},
+        INCOMING_ACTION,
+    ),
     # The public side: the same for everyone, logged in or not.
     "public:help_start": ("GET", lambda **_: {}, {"*": 302}),
     "public:help": ("GET", lambda **_: {"language": "ar"}, {"*": 200}),
@@ -161,7 +202,24 @@ def world(
         identity=Identity(full_name="Matrix Person"),
     )
     erasure = request_erasure(actor=users["expert"], person=person, reason="duplicate")
+    referrer_org = users["referrer"].memberships.get().organisation
+    draft = referrals.save_draft(
+        actor=users["referrer"],
+        organisation=referrer_org,
+        needs=referrals.Needs(),
+        details=referrals.PersonDetails(full_name="Matrix Referral"),
+    )
+    referral = referrals.save_draft(
+        actor=users["referrer"],
+        organisation=referrer_org,
+        needs=referrals.Needs(),
+        details=referrals.PersonDetails(circumstances="Matrix consultation"),
+        is_consultation=True,
+    )
+    referrals.submit(actor=users["referrer"], referral=referral, consent=None)
     return {
+        "draft": draft,
+        "referral": referral,
         "users": users,
         "orgs": {"assistance": assistance_org, "other": other_org},
         "person": person,

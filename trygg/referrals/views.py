@@ -1,0 +1,303 @@
+"""Referral pages: the referrer's form and status list, the triage queue, decisions, calls."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from trygg.accounts.decorators import check_required
+from trygg.accounts.models import Membership, User
+from trygg.jurisdictions.profiles import get_profile
+from trygg.lib.http import AuthenticatedHttpRequest
+from trygg.referrals import permissions, services
+from trygg.referrals.forms import AppealForm, AssignForm, CallForm, DecisionForm, ReferralForm
+from trygg.referrals.models import Appeal, Decision, HotlineCall, Referral
+
+# Lists and forms need the role (403 without it); a referral's own pages answer 404 to anyone
+# who may not see that referral, so that a stranger cannot tell it exists.
+referrer_required = check_required(permissions.can_refer)
+triage_required = check_required(permissions.can_triage)
+PAGE_SIZE = 50
+
+
+# The referrer
+
+
+@referrer_required
+@require_GET
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The referrer's own referrals and where each one is; nothing more."""
+    referrals = permissions.own_referrals(request.user).order_by("-created_at", "-pk")
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(referral, services.status_for_referrer(referral)) for referral in page]
+    return render(request, "referrals/mine.html", {"page": page, "rows": rows})
+
+
+@referrer_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _referral_form(request, None)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    referral = permissions.get_own_referral(request.user, code)
+    if referral.status != Referral.Status.DRAFT:
+        return redirect("referrals:status", referral.code)
+    return _referral_form(request, referral)
+
+
+def _referral_form(request: AuthenticatedHttpRequest, referral: Referral | None) -> HttpResponse:
+    sending = request.POST.get("action") == "send"
+    if request.method == "POST":
+        form = ReferralForm(request.POST, sending=sending)
+    elif referral is not None:
+        details = services.read_details(actor=request.user, referral=referral, purpose="edit")
+        form = ReferralForm(initial=ReferralForm.initial_from(referral, details))
+    else:
+        form = ReferralForm()
+    organisation = permissions.referring_organisations(request.user).order_by("pk").first()
+    if request.method == "POST" and form.is_valid() and organisation is not None:
+        try:
+            referral = services.save_draft(
+                actor=request.user,
+                organisation=referral.referring_organisation if referral else organisation,  # type: ignore[arg-type]
+                needs=form.needs(),
+                details=form.details(),
+                is_consultation=form.is_consultation,
+                referral=referral,
+            )
+            if sending:
+                consent = None if form.is_consultation else form.given_consent()
+                services.submit(actor=request.user, referral=referral, consent=consent)
+        except services.ReferralError as error:
+            form.add_error(None, str(error))
+        else:
+            if sending:
+                sent = _("The referral has been sent. Its code is %(code)s.")
+                messages.success(request, sent % {"code": referral.code})
+                return redirect("referrals:status", referral.code)
+            messages.success(request, _("The draft has been saved. You can finish it later."))
+            return redirect("referrals:edit", referral.code)
+    return render(
+        request,
+        "referrals/form.html",
+        {"form": form, "referral": referral},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def status(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    referral = permissions.get_own_referral(request.user, code)
+    return render(
+        request,
+        "referrals/status.html",
+        {"referral": referral, "status": services.status_for_referrer(referral)},
+    )
+
+
+# The assistance system
+
+
+@triage_required
+@require_GET
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Open referrals, the nearest deadline first; paged, so its cost does not grow."""
+    page = Paginator(services.queue(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "referrals/queue.html", {"page": page, "now": timezone.now()})
+
+
+def _staff(referral: Referral) -> QuerySet[User]:
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation=referral.assistance_organisation,
+            memberships__role__in=permissions.TRIAGE_ROLES,
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+def _letter_languages() -> list[tuple[str, str]]:
+    from trygg.public import content
+
+    return content.language_names("help", content.offered_languages("help", get_profile()))
+
+
+@never_cache
+@require_GET
+def detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    referral = permissions.get_incoming_referral(request.user, code)
+    details = services.read_details(actor=request.user, referral=referral, purpose="triage")
+    can_decide = (
+        permissions.decision_organisations(request.user)
+        .filter(pk=referral.assistance_organisation_id)
+        .exists()
+    )
+    return render(
+        request,
+        "referrals/detail.html",
+        {
+            "referral": referral,
+            "details": details,
+            "duplicates": services.possible_duplicates(referral),
+            "transitions": referral.transitions.select_related("actor"),
+            "decisions": referral.decisions.select_related("decided_by").prefetch_related(
+                "appeals"
+            ),
+            "assign_form": AssignForm(staff=_staff(referral)),
+            "decision_form": DecisionForm(
+                languages=_letter_languages(), initial={"letter_language": referral.language}
+            )
+            if can_decide
+            else None,
+            "appeal_form": AppealForm(),
+            "forms_of_exploitation": [
+                Referral.Form(form).label for form in referral.forms if form in Referral.Form.values
+            ],
+        },
+    )
+
+
+def _after_action(request: AuthenticatedHttpRequest, referral: Referral) -> HttpResponse:
+    return redirect("referrals:detail", referral.code)
+
+
+@require_POST
+def take(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    referral = permissions.get_incoming_referral(request.user, code)
+    try:
+        services.take_into_triage(actor=request.user, referral=referral)
+    except services.ReferralError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("You have taken the referral into triage."))
+    return _after_action(request, referral)
+
+
+@require_POST
+def assign(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    referral = permissions.get_incoming_referral(request.user, code)
+    form = AssignForm(request.POST, staff=_staff(referral))
+    if not form.is_valid():
+        messages.error(request, _("Choose a case worker from the list."))
+        return _after_action(request, referral)
+    try:
+        assignee = form.cleaned_data["assignee"]
+        services.assign(actor=request.user, referral=referral, assignee=assignee)
+    except services.ReferralError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The referral has been assigned."))
+    return _after_action(request, referral)
+
+
+@never_cache
+@require_POST
+def decide(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    referral = permissions.get_incoming_referral(request.user, code)
+    form = DecisionForm(request.POST, languages=_letter_languages())
+    if form.is_valid():
+        outcome = form.cleaned_data["outcome"]
+        try:
+            services.decide(
+                actor=request.user,
+                referral=referral,
+                outcome=outcome,
+                reasons=form.cleaned_data["reasons"],
+                letter_language=form.cleaned_data["letter_language"],
+                client_consent=form.given_consent() if outcome == Decision.Outcome.ADMIT else None,
+            )
+        except services.ReferralError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The decision has been recorded."))
+            return _after_action(request, referral)
+    return render(
+        request, "referrals/decide.html", {"referral": referral, "form": form}, status=400
+    )
+
+
+@require_POST
+def withdraw(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    referral = permissions.get_incoming_referral(request.user, code)
+    try:
+        services.withdraw(actor=request.user, referral=referral)
+    except services.ReferralError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The referral has been withdrawn."))
+    return _after_action(request, referral)
+
+
+@require_POST
+def appeal(request: AuthenticatedHttpRequest, code: str, decision: str) -> HttpResponse:
+    referral = permissions.get_incoming_referral(request.user, code)
+    found = referral.decisions.filter(code=decision).first()
+    form = AppealForm(request.POST)
+    if found is None or not form.is_valid():
+        messages.error(request, _("Give the date the appeal was lodged."))
+        return _after_action(request, referral)
+    try:
+        services.record_appeal(
+            actor=request.user, decision=found, lodged_at=form.cleaned_data["lodged_at"]
+        )
+    except services.ReferralError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The appeal has been recorded."))
+    return _after_action(request, referral)
+
+
+@require_POST
+def appeal_outcome(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
+    referral = permissions.get_incoming_referral(request.user, code)
+    found = Appeal.objects.filter(decision__referral=referral, pk=pk).first()
+    outcome = request.POST.get("outcome", "")
+    if found is None:
+        messages.error(request, _("There is no such appeal."))
+        return _after_action(request, referral)
+    try:
+        services.record_appeal_outcome(
+            actor=request.user, appeal=found, outcome=outcome, on=timezone.localdate()
+        )
+    except services.ReferralError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The outcome of the appeal has been recorded."))
+    return _after_action(request, referral)
+
+
+@triage_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def hotline(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Log a call to the 24-hour line; the newest calls of the line below."""
+    form = CallForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.log_call(actor=request.user, **form.cleaned_data)
+        except services.ReferralError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The call has been logged."))
+            return redirect("referrals:hotline")
+    calls = HotlineCall.objects.filter(
+        assistance_organisation__in=permissions.triage_organisations(request.user)
+    ).select_related("logged_by", "referral")
+    page = Paginator(calls, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "referrals/hotline.html",
+        {"form": form, "page": page, "roles": Membership.Role},
+        status=400 if form.errors else 200,
+    )
