@@ -1,0 +1,106 @@
+"""From a partner's referral to an expert's admission decision, in Chromium.
+
+Three people, three browsers: the referrer sends a referral with the person's consent (on a
+phone-sized screen), a case worker takes it into triage, an expert admits the person, and the
+referrer learns only that the person was admitted.
+"""
+
+import re
+from collections.abc import Callable, Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+pytestmark = pytest.mark.browser
+
+SUBMIT_SEND = "main form button[value=send]"
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def pages(browser: Browser, trygg_server) -> Iterator[Callable[..., Page]]:
+    """A fresh browser (its own cookies) per person, each logged in."""
+    contexts = []
+
+    def open_as(
+        username: str, browser_log_in: Callable[[Page, object], None], **options: object
+    ) -> Page:
+        context = browser.new_context(base_url=trygg_server.url, locale="en-GB", **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto("/accounts/login/")
+        browser_log_in(page, trygg_server.user(username))
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def test_a_referral_goes_from_the_referrer_to_an_admission_decision(
+    pages, browser_log_in, submit_form, axe_violations, screenshot_dir
+) -> None:
+    # The referrer, on a phone.
+    referrer = pages("demo-referrer", browser_log_in, viewport=PHONE, is_mobile=True)
+    referrer.get_by_role("navigation", name="Main menu").get_by_role(
+        "link", name="My referrals"
+    ).click()
+    referrer.get_by_role("link", name="New referral").click()
+    found = axe_violations(referrer)
+    wide = referrer.evaluate("document.scrollingElement.scrollWidth > window.innerWidth")
+    assert not wide, "the referral form scrolls sideways on a phone"
+
+    referrer.get_by_label("Yes: the person agrees that their details are sent").check()
+    referrer.get_by_label("Who gave the consent").select_option("person")
+    referrer.get_by_label("How the consent was given").select_option("oral")
+    referrer.get_by_label("Language the person was informed in").fill("ru")
+    referrer.locator("#id_consent_interpreter").select_option("remote")
+    referrer.get_by_label("Full name").fill("Browser Referralperson")
+    referrer.get_by_label("Birth date").fill("1993-05-06")
+    referrer.get_by_label("The person needs a safe place to stay tonight").check()
+    referrer.get_by_label("Forced labour or labour exploitation").check()
+    referrer.get_by_label("What is known of the situation").fill("Works nights without pay.")
+    referrer.screenshot(path=str(screenshot_dir / "referral-form-phone.png"), full_page=True)
+    submit_form(referrer, referrer.locator(SUBMIT_SEND).click)
+
+    expect(referrer).to_have_url(
+        re.compile(r"/referrals/[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}/$")
+    )
+    code = referrer.url.rstrip("/").rsplit("/", 1)[1]
+    expect(referrer.locator(".referral-status")).to_have_text("Received")
+    assert "Referralperson" not in referrer.url
+
+    # A case worker: the queue, the referral, triage.
+    caseworker = pages("demo-caseworker", browser_log_in)
+    caseworker.get_by_role("navigation", name="Main menu").get_by_role(
+        "link", name="Triage queue"
+    ).click()
+    row = caseworker.locator("tr", has_text=code)
+    expect(row).to_contain_text("Urgent")
+    found += axe_violations(caseworker)
+    row.get_by_role("link", name=code).click()
+    expect(caseworker.locator("main")).to_contain_text("Browser Referralperson")
+    found += axe_violations(caseworker)
+    submit_form(caseworker, caseworker.get_by_role("button", name="Take into triage").click)
+    expect(caseworker.locator(".referral-status")).to_have_text("In triage")
+
+    # An expert admits the person, with the person's own consent.
+    expert = pages("demo-expert", browser_log_in)
+    expert.goto(f"/referrals/triage/{code}/")
+    expert.get_by_label("Admitted", exact=True).check()
+    expert.get_by_label("Reasons").fill("Clear indicators of labour exploitation.")
+    expert.get_by_label("Language of the decision letter").select_option("ru")
+    expert.get_by_label("Who gave the consent").select_option("person")
+    expert.get_by_label("How the consent was given").select_option("oral")
+    expert.get_by_label("Language the person was informed in").fill("ru")
+    found += axe_violations(expert)
+    submit_form(expert, expert.get_by_role("button", name="Record the decision").click)
+    expect(expert.locator(".referral-status")).to_have_text("Decided")
+    expect(expert.locator(".decisions")).to_contain_text("Admitted")
+
+    # The referrer is told the outcome, and nothing of the reasons.
+    referrer.reload()
+    expect(referrer.locator(".referral-status")).to_have_text("Admitted")
+    expect(referrer.locator("main")).not_to_contain_text("indicators")
+    assert found == [], "\n".join(found)
