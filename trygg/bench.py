@@ -36,6 +36,8 @@ AUDIT_EVENTS = int(os.environ.get("TRYGG_BENCH_AUDIT_EVENTS", "1000000"))
 VAULT_PEOPLE = 10_000
 PER_ROUND = 50
 LOOKUP_ROWS = int(os.environ.get("TRYGG_BENCH_LOOKUP_ROWS", "1000000"))
+# Open referrals in the triage queue (issue 5 aims at list pages under 100 ms at 100,000).
+REFERRALS = int(os.environ.get("TRYGG_BENCH_REFERRALS", "100000"))
 # Rows of the made-up register imported from CSV (issue 3 aims at over 2,000 rows/s).
 IMPORT_ROWS = int(os.environ.get("TRYGG_BENCH_IMPORT_ROWS", "100000"))
 IDENTITY = (
@@ -166,8 +168,183 @@ def main() -> None:
         shown = f"{ratio:>6.2f}x" if ratio < 10 else f"{ratio:>6.0f}x"
         print(f"{name:<42} {code_ms:>9.2f} {floor_ms:>9.3f} {shown}")
     _public_benchmarks()
+    _referral_benchmarks(org)
     _import_benchmark(org)
     _audit_benchmarks()
+
+
+def _timings_ms(work: Callable[[], object], rounds: int = ROUNDS) -> tuple[float, float]:
+    """Median and 95th percentile of `rounds` runs after one warm-up, in milliseconds."""
+    work()
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        work()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.95))]
+
+
+def _referral_benchmarks(org: Any) -> None:
+    """Referrals: submitting one, and the triage queue and one referral at REFERRALS open ones.
+
+    Submitting: the referral form's work (a data key, encrypted details, the consent record,
+    the state change, blind indexes, audit events) against a bare INSERT of the same plain
+    columns. The queue: the page through the whole stack against one raw query for the same
+    50 rows. The queue's rows are anonymous consultations made in bulk (no ciphertext): the
+    queue page never decrypts.
+    """
+    import itertools
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from trygg.accounts.models import Membership, Organisation
+    from trygg.clients.models import new_code
+    from trygg.consent.models import Consent
+    from trygg.consent.services import GivenConsent
+    from trygg.referrals import services
+    from trygg.referrals.models import Referral
+    from trygg.testing import log_in, make_user
+
+    referrer_org = Organisation.objects.create(name="Bench Referrer", type="ngo", jurisdiction="fi")
+    referrer = make_user("bench-referrer", referrer_org, Membership.Role.REFERRER)
+    caseworker = make_user("bench-caseworker", org, Membership.Role.CASEWORKER)
+    consent = GivenConsent(
+        given_by=Consent.GivenBy.PERSON, method=Consent.Method.ORAL, language="ru"
+    )
+    counter = itertools.count()
+
+    def submit() -> object:
+        n = next(counter)
+        draft = services.save_draft(
+            actor=referrer,
+            organisation=referrer_org,
+            needs=services.Needs(shelter_tonight=True, forms=("labour",), language="ru"),
+            details=services.PersonDetails(
+                full_name=f"Bench Person {n}",
+                phone=f"+358 40 {n:07d}",
+                circumstances="Works nights without pay; the employer keeps the passport.",
+            ),
+        )
+        return services.submit(actor=referrer, referral=draft, consent=consent)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE bench_referral_plain (code varchar(9), channel varchar(8), "
+            "status varchar(24), shelter boolean, forms text, language varchar(32), "
+            "created_at timestamp)"
+        )
+
+    def bare_insert() -> object:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO bench_referral_plain VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [new_code(), "partner", "received", True, '["labour"]', "ru", timezone.now()],
+            )
+        return None
+
+    submit_ms = _timings_ms(submit)
+    insert_ms = _timings_ms(bare_insert)
+
+    # Fill the queue.
+    start = time.perf_counter()
+    now = timezone.now()
+    batch = []
+    for n in range(REFERRALS):
+        received = now - timedelta(minutes=n % 10_000)
+        batch.append(
+            Referral(
+                code=new_code(),
+                channel=Referral.Channel.PARTNER,
+                status=Referral.Status.RECEIVED if n % 3 else Referral.Status.IN_TRIAGE,
+                is_consultation=True,
+                assistance_organisation=org,
+                referring_organisation=referrer_org,
+                created_by=referrer,
+                assigned_to=caseworker if n % 3 == 0 else None,
+                medical_need=n % 7 == 0,
+                received_at=received,
+                respond_by=received + timedelta(days=3),
+            )
+        )
+        if len(batch) == 5_000:
+            Referral.objects.bulk_create(batch, ignore_conflicts=True)
+            batch = []
+    Referral.objects.bulk_create(batch, ignore_conflicts=True)
+    filled = time.perf_counter() - start
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE referrals_referral")
+
+    client = log_in(Client(), caseworker)
+
+    def page(path: str) -> Callable[[], object]:
+        def run() -> object:
+            response = client.get(path)
+            if response.status_code != 200:
+                raise RuntimeError(f"{path} answered {response.status_code}")
+            return response.content
+
+        return run
+
+    def raw(sql: str, params: list[Any]) -> Callable[[], object]:
+        def run() -> object:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+
+        return run
+
+    one = Referral.objects.filter(assistance_organisation=org).order_by("respond_by").first()
+    assert one is not None  # noqa: S101 (the queue was just filled)
+    rows = [
+        ("submit a referral (form's work) / bare INSERT", submit_ms, insert_ms),
+        (
+            f"triage queue, first 50 of {REFERRALS:,}",
+            _timings_ms(page("/referrals/triage/")),
+            _timings_ms(
+                raw(
+                    "SELECT code, channel, status, respond_by, received_at, assigned_to_id "
+                    "FROM referrals_referral WHERE assistance_organisation_id = %s "
+                    "AND status IN ('received', 'in_triage', 'information_requested') "
+                    "ORDER BY respond_by, id LIMIT 50",
+                    [org.pk],
+                )
+            ),
+        ),
+        (
+            f"triage queue, page 1,000 of {REFERRALS // 50:,}",
+            _timings_ms(page("/referrals/triage/?page=1000")),
+            _timings_ms(
+                raw(
+                    "SELECT code, channel, status, respond_by, received_at, assigned_to_id "
+                    "FROM referrals_referral WHERE assistance_organisation_id = %s "
+                    "AND status IN ('received', 'in_triage', 'information_requested') "
+                    "ORDER BY respond_by, id LIMIT 50 OFFSET 49950",
+                    [org.pk],
+                )
+            ),
+        ),
+        (
+            "one referral's triage page",
+            _timings_ms(page(f"/referrals/triage/{one.code}/")),
+            _timings_ms(raw("SELECT * FROM referrals_referral WHERE code = %s", [one.code])),
+        ),
+    ]
+    print()
+    print(
+        f"Referrals on {connection.vendor}, {REFERRALS:,} open referrals "
+        f"(filled in {filled:.0f} s), {ROUNDS} rounds"
+    )
+    print(f"{'benchmark':<46} {'median':>7} {'p95':>7} {'floor':>7} {'ratio':>7}")
+    for name, (median, p95), (floor_median, _floor_p95) in rows:
+        print(
+            f"{name:<46} {median:>7.2f} {p95:>7.2f} {floor_median:>7.3f} "
+            f"{median / floor_median:>6.1f}x"
+        )
 
 
 def _public_benchmarks() -> None:

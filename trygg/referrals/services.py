@@ -225,8 +225,13 @@ def save_draft(
     details: PersonDetails,
     is_consultation: bool = False,
     referral: Referral | None = None,
+    channel: str = Referral.Channel.PARTNER,
 ) -> Referral:
-    """Create or update a referral draft; its personal details are encrypted like any other."""
+    """Create or update a referral draft; its personal details are encrypted like any other.
+
+    `channel` is PARTNER for the web form and API for the JSON API (trygg/api); it is set
+    when the draft is created.
+    """
     if not permissions.referring_organisations(actor).filter(pk=organisation.pk).exists():
         raise ReferralError(_("You cannot refer on behalf of this organisation."))
     if is_consultation and details.identifies:
@@ -239,7 +244,7 @@ def save_draft(
     if referral is None:
         referral = Referral(
             code=clients.free_code(),
-            channel=Referral.Channel.PARTNER,
+            channel=channel,
             assistance_organisation=assistance_system(),
             referring_organisation=organisation,
             created_by=actor,
@@ -654,6 +659,8 @@ def queue(user: User) -> QuerySet[Referral]:
     return (
         permissions.incoming_referrals(user)
         .filter(status__in=OPEN_STATUSES)
-        .select_related("assigned_to", "referring_organisation")
+        # A prefetch, not a join: with a join SQLite sorts every open referral instead of
+        # walking the index in deadline order (50 ms against 2 ms at 100,000 referrals).
+        .prefetch_related("assigned_to")
         .order_by("respond_by", "pk")
     )
