@@ -298,6 +298,45 @@ def _referral_benchmarks(org: Any) -> None:
 
         return run
 
+    from trygg.api.services import create_token
+
+    _token, secret = create_token(
+        actor=None,
+        organisation=referrer_org,
+        acting_user=referrer,
+        name="Bench partner system",
+        scopes=["referrals:write", "referrals:read"],
+    )
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    def api_create() -> object:
+        n = next(counter)
+        response = api.post(
+            "/api/v1/referrals",
+            {
+                "needs": {"shelter_tonight": True, "forms": ["labour"], "language": "ru"},
+                "person": {
+                    "full_name": f"Bench Person {n}",
+                    "phone": f"+358 41 {n:07d}",
+                    "circumstances": "Works nights without pay.",
+                },
+                "consent": {"given_by": "person", "method": "oral", "language": "ru"},
+            },
+            content_type="application/json",
+        )
+        if response.status_code != 201:
+            raise RuntimeError(f"the API answered {response.status_code}")
+        return response.content
+
+    def api_get(path: str) -> Callable[[], object]:
+        def run() -> object:
+            response = api.get(path)
+            if response.status_code != 200:
+                raise RuntimeError(f"{path} answered {response.status_code}")
+            return response.content
+
+        return run
+
     one = Referral.objects.filter(assistance_organisation=org).order_by("respond_by").first()
     assert one is not None  # noqa: S101 (the queue was just filled)
     rows = [
@@ -327,6 +366,24 @@ def _referral_benchmarks(org: Any) -> None:
                     [org.pk],
                 )
             ),
+        ),
+        ("API: create and submit a referral / bare INSERT", _timings_ms(api_create), insert_ms),
+        (
+            f"API: list own referrals, first 50 of {REFERRALS:,}",
+            _timings_ms(api_get("/api/v1/referrals")),
+            _timings_ms(
+                raw(
+                    "SELECT code, status, created_at FROM referrals_referral "
+                    "WHERE referring_organisation_id = %s AND created_by_id = %s "
+                    "ORDER BY created_at DESC, id DESC LIMIT 50",
+                    [referrer_org.pk, referrer.pk],
+                )
+            ),
+        ),
+        (
+            "API: one referral",
+            _timings_ms(api_get(f"/api/v1/referrals/{one.code}")),
+            _timings_ms(raw("SELECT * FROM referrals_referral WHERE code = %s", [one.code])),
         ),
         (
             "one referral's triage page",

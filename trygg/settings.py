@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "trygg.public",
     "trygg.consent",
     "trygg.referrals",
+    "trygg.api",
 ]
 
 MIDDLEWARE = [

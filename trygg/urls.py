@@ -6,5 +6,6 @@ urlpatterns = [
     path("manage/", include("trygg.accounts.manage_urls")),
     path("clients/", include("trygg.clients.urls")),
     path("referrals/", include("trygg.referrals.urls")),
+    path("api/v1/", include("trygg.api.urls")),
     path("", include("trygg.public.urls")),
 ]

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from trygg.accounts import manage_views as views
 
@@ -23,4 +23,6 @@ urlpatterns = [
     path("users/<uuid:code>/reset-mfa/", views.user_reset_mfa, name="user_reset_mfa"),
     # Security events, for auditors
     path("security-events/", views.security_events, name="security_events"),
+    # API tokens (trygg/api/manage_urls.py: the names api_tokens, api_token_new, …)
+    path("api-tokens/", include("trygg.api.manage_urls")),
 ]

@@ -175,9 +175,23 @@ class Responsibility:
 
 
 @dataclass(frozen=True)
+class Appeal:
+    """Where and how soon a person may appeal an admission decision."""
+
+    # The body that hears appeals, in the interface languages. The decision letter, which has
+    # more languages, names the body in its own content files instead.
+    body: Label
+    # The time to appeal, in days from the day the person received the decision.
+    days: int
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Admission:
     procedure: AdmissionProcedure
     responsibility: Responsibility | None
+    # None where there is no decision to appeal, or the profile does not say how.
+    appeal: Appeal | None
     sources: tuple[str, ...]
 
 
@@ -520,11 +534,30 @@ class _Reader:
         )
 
     def admission(self, data: Mapping[str, Any]) -> Admission:
-        table = self.table(data, "admission", "", ["procedure", "responsibility", "sources"])
+        table = self.table(
+            data, "admission", "", ["procedure", "responsibility", "appeal", "sources"]
+        )
+        procedure = self.choice(table, "procedure", "admission", AdmissionProcedure)
+        if "appeal" in table and procedure != AdmissionProcedure.EXPERT_DECISION:
+            raise self.error(
+                "admission.appeal",
+                f"is only for procedure {AdmissionProcedure.EXPERT_DECISION.value!r}: "
+                "without an admission decision there is nothing to appeal.",
+            )
         return Admission(
-            procedure=self.choice(table, "procedure", "admission", AdmissionProcedure),
+            procedure=procedure,
             responsibility=(self.responsibility(table) if "responsibility" in table else None),
+            appeal=self.appeal(table) if "appeal" in table else None,
             sources=self.sources(table, "admission"),
+        )
+
+    def appeal(self, admission: Mapping[str, Any]) -> Appeal:
+        path = "admission.appeal"
+        table = self.table(admission, "appeal", "admission", ["body", "days", "sources"])
+        return Appeal(
+            body=self.label(table, "body", path),
+            days=self.positive_int(table, "days", path),
+            sources=self.sources(table, path),
         )
 
     def responsibility(self, admission: Mapping[str, Any]) -> Responsibility:

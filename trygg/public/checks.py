@@ -15,7 +15,10 @@ def check_card_renderer(**kwargs: Any) -> list[CheckMessage]:
         return [
             Warning(
                 str(exc),
-                hint="The help and toolkit pages work without it; only the help card is missing.",
+                hint=(
+                    "The help and toolkit pages work without it; only the help card and the "
+                    "decision letter are missing."
+                ),
                 id="public.W001",
             )
         ]

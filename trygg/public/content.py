@@ -1,9 +1,11 @@
 """The texts of the public pages: one TOML file per language, with a table per jurisdiction.
 
 ``content/help/<language>.toml`` holds the help page for possible victims and the help card;
-``content/toolkit/<language>.toml`` the identification guide for frontline workers. English is
-the source: every other file must have the same keys, lists of the same length and the same
-{placeholders}, so that a translation can never silently drop a sentence or a phone number.
+``content/toolkit/<language>.toml`` the identification guide for frontline workers;
+``content/letter/<language>.toml`` the admission decision letter (``trygg.referrals.letters``),
+which is no public page but is given to the person in their language. English is the source:
+every other file must have the same keys, lists of the same length and the same {placeholders},
+so that a translation can never silently drop a sentence or a phone number.
 Jurisdiction-specific text sits under ``[jurisdiction.<code>]``; a language is offered for a
 jurisdiction only when its file has that table. Numbers, hours and duties are never written in
 these files: they come from the jurisdiction profile.
@@ -25,8 +27,8 @@ from trygg.jurisdictions.profiles import Profile
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 SOURCE_LANGUAGE = "en"
-Kind = Literal["help", "toolkit"]
-KINDS: tuple[Kind, ...] = ("help", "toolkit")
+Kind = Literal["help", "toolkit", "letter"]
+KINDS: tuple[Kind, ...] = ("help", "toolkit", "letter")
 _LANGUAGE_FILE_RE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*")
 
 
@@ -42,7 +44,7 @@ class Review(models.TextChoices):
 
 @dataclass(frozen=True)
 class Content:
-    """The texts of one kind of public page in one language, for one jurisdiction."""
+    """The texts of one kind (a public page, the letter) in one language, for one jurisdiction."""
 
     kind: Kind
     language: str
@@ -71,12 +73,13 @@ def available_languages(kind: Kind) -> list[str]:
 
 
 def offered_languages(kind: Kind, profile: Profile) -> list[str]:
-    """The languages the public pages of `kind` are offered in, in the profile's order.
+    """The languages the texts of `kind` are offered in, in the profile's order.
 
-    The help page follows the profile's help languages, the toolkit its interface languages;
-    either way only languages whose file covers the jurisdiction.
+    The help page and the decision letter follow the profile's help languages (the languages
+    the people it helps speak), the toolkit its interface languages; either way only languages
+    whose file covers the jurisdiction.
     """
-    wanted = profile.help_languages if kind == "help" else profile.ui_languages
+    wanted = profile.ui_languages if kind == "toolkit" else profile.help_languages
     available = set(available_languages(kind))
     return [
         language

@@ -18,12 +18,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import override
 from django.utils.translation.trans_real import parse_accept_lang_header
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_safe
 
-from trygg.jurisdictions.profiles import Profile, get_profile
-from trygg.public import card
+from trygg.jurisdictions.profiles import AdmissionProcedure, Profile, get_profile
+from trygg.public import card, selfreferral
 from trygg.public.content import Content, Kind, get_content, language_names, offered_languages
 from trygg.public.templatetags.public_text import phone_link
+from trygg.referrals import services
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +118,7 @@ def help_page(request: HttpRequest, language: str) -> HttpResponse:
     context = _page_context(
         "help", content, profile, lambda code: reverse("public:help", args=[code])
     )
+    context["takes_self_referrals"] = _takes_self_referrals(profile)
     contacts = profile.assistance.public_contacts
     # Only numbers the profile says answer day and night are listed as such.
     context["contact_groups"] = [
@@ -171,6 +174,73 @@ def help_card(request: HttpRequest, language: str) -> HttpResponse:
     context["back"] = request.GET.get("back", "")
     status = 400 if form.is_bound else 200
     return _render("public/card_form.html", context, status=status)
+
+
+# The self-referral form
+
+
+def _takes_self_referrals(profile: Profile) -> bool:
+    """Only an assistance system that decides admission takes referrals from the person."""
+    return profile.admission.procedure == AdmissionProcedure.EXPERT_DECISION
+
+
+def public_form(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Open to all and sending no Referer header; GET, HEAD and POST.
+
+    Exempt from the CSRF check, which would need a cookie: the view checks the Origin instead.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return login_not_required(csrf_exempt(require_http_methods(["GET", "HEAD", "POST"])(wrapper)))
+
+
+@public_form
+def self_referral(request: HttpRequest, language: str) -> HttpResponse:
+    profile = get_profile()
+    if not _takes_self_referrals(profile):
+        raise Http404
+    content = _content("help", language, profile)
+    context = _page_context(
+        "help", content, profile, lambda code: reverse("public:self_referral", args=[code])
+    )
+    text = content["self_referral"]
+    if request.method == "POST":
+        if not selfreferral.same_origin(request):
+            return HttpResponse(status=403)
+        form = selfreferral.SelfReferralForm(request.POST, content=content)
+        if form.is_valid():
+            if not selfreferral.allowed_now(request):
+                context.update(form=form, error=text["too_many"])
+                return _render("public/self_referral.html", context, status=429)
+            try:
+                form.refer(language)
+            except services.ReferralError:
+                logger.exception("A self-referral could not be received.")
+                context.update(form=form, error=text["unavailable"])
+                return _render("public/self_referral.html", context, status=503)
+            # Post, then redirect: going back or reloading cannot show or send the form again.
+            return HttpResponseRedirect(reverse("public:self_referral_sent", args=[language]))
+        context.update(form=form)
+        return _render("public/self_referral.html", context, status=400)
+    context.update(form=selfreferral.SelfReferralForm(content=content))
+    return _render("public/self_referral.html", context)
+
+
+@public_page
+def self_referral_sent(request: HttpRequest, language: str) -> HttpResponse:
+    profile = get_profile()
+    if not _takes_self_referrals(profile):
+        raise Http404
+    content = _content("help", language, profile)
+    context = _page_context(
+        "help", content, profile, lambda code: reverse("public:self_referral_sent", args=[code])
+    )
+    return _render("public/self_referral_sent.html", context)
 
 
 # The identification toolkit

@@ -166,10 +166,12 @@ class Referral(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [
-            # The triage queue: open referrals of one assistance system, most urgent first.
+            # The triage queue: open referrals of one assistance system in deadline order. Partial,
+            # so that the three open statuses are one range to walk, not three to merge and sort.
             models.Index(
-                fields=["assistance_organisation", "status", "respond_by"],
-                name="referral_queue_idx",
+                fields=["assistance_organisation", "respond_by", "id"],
+                condition=models.Q(status__in=["received", "in_triage", "information_requested"]),
+                name="referral_open_queue_idx",
             ),
             models.Index(
                 fields=["referring_organisation", "created_by", "-created_at"],

@@ -8,6 +8,7 @@ and raises ReferralError with a translated message when the rules refuse the req
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
+from uuid import UUID
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -180,11 +181,19 @@ def _move(referral: Referral, to: str, *, actor: User | None) -> None:
     Transition.objects.create(referral=referral, from_status=current, to_status=to, actor=actor)
 
 
-def _audit(action: str, referral: Referral, actor: User | None, **extra: str | int | None) -> None:
+def _audit(
+    action: str,
+    referral: Referral,
+    actor: User | None,
+    *,
+    subject_code: UUID | None = None,
+    **extra: str | int | None,
+) -> None:
     audit.record(
         action=action,
         actor_code=actor.code if actor else None,
         person_code=referral.code,
+        subject_code=subject_code,
         organisation_code=referral.assistance_organisation.code,
         extra={"status": referral.status, **extra},
     )
@@ -288,7 +297,8 @@ def submit(
     else:
         if referral.is_consultation:
             raise ReferralError(_("An anonymous consultation needs no consent."))
-        if not details.full_name:
+        # A person who refers themselves need not give a name; a referrer must.
+        if not details.full_name and referral.channel != Referral.Channel.SELF:
             raise ReferralError(_("Enter the person's name, or send an anonymous consultation."))
         consents.record_consent(
             actor=actor,
@@ -564,6 +574,22 @@ def read_reasons(*, actor: User, decision: Decision) -> str:
     )
     _audit("referral.reasons_viewed", referral, actor)
     return reasons
+
+
+def record_letter(*, actor: User, decision: Decision) -> None:
+    """Record that `actor` made the decision letter, and in which language; audited.
+
+    The letter holds the reasons: reading them (`read_reasons`) is audited on its own.
+    """
+    referral = decision.referral
+    _triage_organisation(actor, referral.assistance_organisation)
+    _audit(
+        "referral.letter_made",
+        referral,
+        actor,
+        subject_code=decision.code,
+        language=decision.letter_language,
+    )
 
 
 @transaction.atomic

@@ -20,6 +20,11 @@ urlpatterns = [
     path("triage/<person:code>/withdraw/", views.withdraw, name="withdraw"),
     path("triage/<person:code>/appeal/<uuid:decision>/", views.appeal, name="appeal"),
     path(
+        "triage/<person:code>/decisions/<uuid:decision>/letter.pdf",
+        views.letter,
+        name="letter",
+    ),
+    path(
         "triage/<person:code>/appeals/<int:pk>/outcome/",
         views.appeal_outcome,
         name="appeal_outcome",

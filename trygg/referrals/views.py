@@ -1,9 +1,12 @@
 """Referral pages: the referrer's form and status list, the triage queue, decisions, calls."""
 
+import logging
+from uuid import UUID
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,9 +17,14 @@ from trygg.accounts.decorators import check_required
 from trygg.accounts.models import Membership, User
 from trygg.jurisdictions.profiles import get_profile
 from trygg.lib.http import AuthenticatedHttpRequest
-from trygg.referrals import permissions, services
+from trygg.public.card import CardUnavailableError
+from trygg.public.content import get_content, language_names, offered_languages
+from trygg.referrals import letters, permissions, services
+from trygg.referrals.contact import ContactPreferences
 from trygg.referrals.forms import AppealForm, AssignForm, CallForm, DecisionForm, ReferralForm
 from trygg.referrals.models import Appeal, Decision, HotlineCall, Referral
+
+logger = logging.getLogger(__name__)
 
 # Lists and forms need the role (403 without it); a referral's own pages answer 404 to anyone
 # who may not see that referral, so that a stranger cannot tell it exists.
@@ -128,9 +136,17 @@ def _staff(referral: Referral) -> QuerySet[User]:
 
 
 def _letter_languages() -> list[tuple[str, str]]:
-    from trygg.public import content
+    return language_names("help", offered_languages("help", get_profile()))
 
-    return content.language_names("help", content.offered_languages("help", get_profile()))
+
+def _letter_links(decisions: list[Decision]) -> list[tuple[Decision, str]]:
+    """Each decision with the name of its letter's language, or "" when it has no letter."""
+    profile = get_profile()
+    names = dict(language_names("letter", letters.letter_languages(profile)))
+    return [
+        (decision, names[decision.letter_language] if letters.has_letter(decision, profile) else "")
+        for decision in decisions
+    ]
 
 
 @never_cache
@@ -149,10 +165,11 @@ def detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         {
             "referral": referral,
             "details": details,
+            "contact": ContactPreferences.from_text(details.contact_preferences),
             "duplicates": services.possible_duplicates(referral),
             "transitions": referral.transitions.select_related("actor"),
-            "decisions": referral.decisions.select_related("decided_by").prefetch_related(
-                "appeals"
+            "decisions": _letter_links(
+                list(referral.decisions.select_related("decided_by").prefetch_related("appeals"))
             ),
             "assign_form": AssignForm(staff=_staff(referral)),
             "decision_form": DecisionForm(
@@ -256,6 +273,30 @@ def appeal(request: AuthenticatedHttpRequest, code: str, decision: str) -> HttpR
     else:
         messages.success(request, _("The appeal has been recorded."))
     return _after_action(request, referral)
+
+
+@never_cache
+@require_GET
+def letter(request: AuthenticatedHttpRequest, code: str, decision: UUID) -> HttpResponse:
+    """The decision letter as a PDF, in the letter language chosen with the decision."""
+    referral = permissions.get_incoming_referral(request.user, code)
+    found = referral.decisions.filter(code=decision).first()
+    profile = get_profile()
+    # A request for more information has no letter; nor has a language without letter texts.
+    if found is None or not letters.has_letter(found, profile):
+        raise Http404
+    reasons = services.read_reasons(actor=request.user, decision=found)
+    content = get_content("letter", found.letter_language, profile)
+    try:
+        pdf = letters.render_letter(found, reasons, content, profile)
+    except CardUnavailableError:
+        logger.exception("The decision letter could not be made.")
+        messages.error(request, _("The decision letter cannot be made on this server just now."))
+        return _after_action(request, referral)
+    services.record_letter(actor=request.user, decision=found)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="decision-{referral.code}.pdf"'
+    return response
 
 
 @require_POST

@@ -174,6 +174,25 @@ def delete_contact_label(index: int, language: str) -> Mutation:
             "assistance_system, municipality, reception_centre.",
         ),
         (
+            set_value("admission.appeal.days", "30"),
+            "admission.appeal.days must be a positive whole number, got '30'.",
+        ),
+        (
+            set_value("admission.appeal.days", 0),
+            "admission.appeal.days must be a positive whole number, got 0.",
+        ),
+        (
+            set_value("admission.appeal.court", "hallinto-oikeus"),
+            "admission.appeal.court is not a known key (known keys: body, days, sources).",
+        ),
+        (delete("admission.appeal.body.nb"), "admission.appeal.body.nb is missing."),
+        (delete("admission.appeal.sources"), "admission.appeal.sources is missing."),
+        (
+            set_value("admission.procedure", "referral_to_services"),
+            "admission.appeal is only for procedure 'expert_decision': without an admission "
+            "decision there is nothing to appeal.",
+        ),
+        (
             set_value("statistics.disclosure_threshold", 0),
             "statistics.disclosure_threshold must be a positive whole number, got 0.",
         ),

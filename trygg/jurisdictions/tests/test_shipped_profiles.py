@@ -32,6 +32,7 @@ def test_every_shipped_profile_loads_and_names_a_source_for_each_fact(code: str)
         profile.assistance,
         profile.child_welfare,
         profile.admission,
+        *([profile.admission.appeal] if profile.admission.appeal else []),
         profile.statistics,
         *contacts,
     ]
@@ -68,6 +69,17 @@ def test_finland_has_experts_decide_admission_and_routes_services_by_home_munici
     assert admission.responsibility.cooperating == (ResponsibleParty.RECEPTION_CENTRE,)
 
 
+def test_finland_gives_thirty_days_to_appeal_to_the_administrative_court() -> None:
+    appeal = load_profile("fi").admission.appeal
+
+    assert appeal is not None
+    assert appeal.days == 30
+    assert appeal.body.get("fi") == "hallinto-oikeus"
+    assert appeal.body.get("en") == "the administrative court"
+    assert any("808/2019" in source for source in appeal.sources)
+    assert any("746/2011" in source for source in appeal.sources)
+
+
 def test_finland_requires_a_child_welfare_report_and_hides_groups_under_five() -> None:
     profile = load_profile("fi")
 
@@ -100,6 +112,7 @@ def test_norway_makes_reporting_to_child_welfare_mandatory_and_refers_without_ad
     assert profile.child_welfare.guidance_line.value == "466 15 000"
     assert profile.admission.procedure == AdmissionProcedure.REFERRAL_TO_SERVICES
     assert profile.admission.responsibility is None
+    assert profile.admission.appeal is None
     assert profile.statistics.disclosure_threshold == 5
 
 

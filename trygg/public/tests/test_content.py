@@ -127,7 +127,10 @@ def test_a_shortened_list_is_caught(content_dir: Path) -> None:
 def test_a_language_without_a_jurisdiction_is_not_offered_there(content_dir: Path) -> None:
     path = content_dir / "uk.toml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text[: text.index("[jurisdiction.no]")], encoding="utf-8")
+    start = text.index("[jurisdiction.no]")
+    # The table runs to the next top-level table, or to the end of the file.
+    end = text.find("\n[", start + 1)
+    path.write_text(text[:start] + (text[end + 1 :] if end != -1 else ""), encoding="utf-8")
 
     assert problems(content_dir) == []
     assert "uk" in content.offered_languages("help", load_profile("fi"))

@@ -2,7 +2,9 @@
 
 Adding a URL without adding it here fails `test_every_url_pattern_is_in_the_matrix`.
 Statuses: 200 shown; 302 sent elsewhere (to log in, or to confirm identity first);
-403 the role does not allow it; 404 not visible to this persona; 405 wrong method.
+403 the role does not allow it; 404 not visible to this persona; 405 wrong method;
+401 the JSON API (/api/v1/) wants its token: a login session is not one, so every persona
+gets 401 there. A method "GET+POST" checks both methods against the same statuses.
 """
 
 from collections.abc import Callable
@@ -12,10 +14,13 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from trygg.accounts.models import Organisation, User
+from trygg.accounts.models import Membership, Organisation, User
+from trygg.api.models import ApiToken
+from trygg.api.services import create_token
 from trygg.clients.services import Identity, register_person, request_erasure
 from trygg.referrals import services as referrals
-from trygg.testing import PERSONAS
+from trygg.referrals.models import Decision
+from trygg.testing import PERSONAS, make_user
 
 # Each row: route name → (method, how to build the path, {persona: status}).
 # "*" gives the status for personas not named.
@@ -34,6 +39,23 @@ INCOMING_ACTION = {**ANON, "*": 404, "caseworker": 302, "expert": 302}
 
 def _org_a_user(users: dict[str, User], orgs: dict[str, Organisation]) -> str:
     return str(users["caseworker"].code)
+
+
+def _api_token(users: dict[str, User], organisation: Organisation) -> ApiToken:
+    """A token of the administrator's organisation, acting as a referrer there."""
+    acting = make_user("api-referrer", organisation, Membership.Role.REFERRER)
+    token, _text = create_token(
+        actor=users["administrator"],
+        organisation=organisation,
+        acting_user=acting,
+        name="Matrix system",
+        scopes=ApiToken.Scope.values,
+    )
+    return token
+
+
+# The JSON API answers 401 to everyone without a token, logged in or not.
+API_401 = {"*": 401}
 
 
 MATRIX: dict[str, tuple[str, Callable[..., dict[str, Any]], dict[str, int]]] = {
@@ -96,6 +118,20 @@ MATRIX: dict[str, tuple[str, Callable[..., dict[str, Any]], dict[str, int]]] = {
         {**ANON, "*": 403, "administrator": 302, "outsider": 404},
     ),
     "manage:security_events": ("GET", lambda **_: {}, {**ANON, "*": 403, "auditor": 200}),
+    # API tokens: administrators manage their own organisations' tokens; revoking is done in
+    # sudo mode, and a token of another organisation answers 404.
+    "manage:api_tokens": ("GET", lambda **_: {}, ADMINS_200),
+    "manage:api_token_new": ("GET", lambda **_: {}, ADMINS_200),
+    "manage:api_token_revoke": (
+        "POST",
+        lambda api_token, **_: {"prefix": api_token.prefix},
+        {**ANON, "*": 403, "administrator": 302, "outsider": 404},
+    ),
+    # The JSON API: its document is public; everything else needs a token.
+    "api:openapi-json": ("GET", lambda **_: {}, {"*": 200}),
+    "api:api-root": ("GET", lambda **_: {}, {"*": 404}),
+    "api:referrals": ("GET+POST", lambda **_: {}, API_401),
+    "api:referral": ("GET", lambda referral, **_: {"code": referral.code}, API_401),
     # The client register: case workers and experts of the assistance system only. A person's
     # pages give everyone else 404, as if the person did not exist.
     "clients:find": ("GET", lambda **_: {}, REGISTER_200),
@@ -152,6 +188,12 @@ MATRIX: dict[str, tuple[str, Callable[..., dict[str, Any]], dict[str, int]]] = {
         },
         INCOMING_ACTION,
     ),
+    # The decision letter (a PDF) of a decided referral.
+    "referrals:letter": (
+        "GET",
+        lambda decided, **_: {"code": decided.referral.code, "decision": decided.code},
+        INCOMING,
+    ),
     "referrals:appeal_outcome": (
         "POST",
         lambda referral, **_: {"code": referral.code, "pk": 1},
@@ -161,6 +203,8 @@ MATRIX: dict[str, tuple[str, Callable[..., dict[str, Any]], dict[str, int]]] = {
     "public:help_start": ("GET", lambda **_: {}, {"*": 302}),
     "public:help": ("GET", lambda **_: {"language": "ar"}, {"*": 200}),
     "public:help_card": ("GET", lambda **_: {"language": "en"}, {"*": 200}),
+    "public:self_referral": ("GET", lambda **_: {"language": "so"}, {"*": 200}),
+    "public:self_referral_sent": ("GET", lambda **_: {"language": "so"}, {"*": 200}),
     "public:toolkit_start": ("GET", lambda **_: {}, {"*": 302}),
     "public:toolkit": ("GET", lambda **_: {"language": "fi"}, {"*": 200}),
     "public:toolkit_step": (
@@ -217,13 +261,32 @@ def world(
         is_consultation=True,
     )
     referrals.submit(actor=users["referrer"], referral=referral, consent=None)
+    # A second consultation, decided, for the decision letter.
+    decided = referrals.save_draft(
+        actor=users["referrer"],
+        organisation=referrer_org,
+        needs=referrals.Needs(),
+        details=referrals.PersonDetails(circumstances="Matrix decision"),
+        is_consultation=True,
+    )
+    referrals.submit(actor=users["referrer"], referral=decided, consent=None)
+    referrals.take_into_triage(actor=users["caseworker"], referral=decided)
+    decision = referrals.decide(
+        actor=users["expert"],
+        referral=decided,
+        outcome=Decision.Outcome.NOT_ADMIT,
+        reasons="Matrix reasons",
+        letter_language="ru",
+    )
     return {
         "draft": draft,
         "referral": referral,
+        "decided": decision,
         "users": users,
         "orgs": {"assistance": assistance_org, "other": other_org},
         "person": person,
         "erasure": erasure,
+        "api_token": _api_token(users, assistance_org),
     }
 
 
@@ -243,10 +306,11 @@ def test_access(
     expected = statuses.get(persona, statuses.get("*"))
     path = reverse(route, kwargs=kwargs_for(**world) or None)
     client = client_for(persona)
-    response = client.post(path) if method == "POST" else client.get(path)
-    assert response.status_code == expected, (
-        f"{persona} {method} {path}: got {response.status_code}, expected {expected}"
-    )
+    for each in method.split("+"):
+        response = client.post(path) if each == "POST" else client.get(path)
+        assert response.status_code == expected, (
+            f"{persona} {each} {path}: got {response.status_code}, expected {expected}"
+        )
 
 
 @pytest.mark.parametrize("route", sorted(name for name, row in MATRIX.items() if row[0] == "POST"))
