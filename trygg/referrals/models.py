@@ -173,6 +173,12 @@ class Referral(models.Model):
                 condition=models.Q(status__in=["received", "in_triage", "information_requested"]),
                 name="referral_open_queue_idx",
             ),
+            # SQLite cannot use the partial index when the statuses are bound parameters: this
+            # one serves it there (one range per status, then a small merge).
+            models.Index(
+                fields=["assistance_organisation", "status", "respond_by"],
+                name="referral_queue_idx",
+            ),
             models.Index(
                 fields=["referring_organisation", "created_by", "-created_at"],
                 name="referral_referrer_idx",
