@@ -94,10 +94,12 @@ def test_a_referral_goes_from_the_referrer_to_an_admission_decision(
     expert.get_by_label("Who gave the consent").select_option("person")
     expert.get_by_label("How the consent was given").select_option("oral")
     expert.get_by_label("Language the person was informed in").fill("ru")
+    expert.get_by_label("The person has no home municipality in the country").check()
     found += axe_violations(expert)
     submit_form(expert, expert.get_by_role("button", name="Record the decision").click)
     expect(expert.locator(".referral-status")).to_have_text("Decided")
     expect(expert.locator(".decisions")).to_contain_text("Admitted")
+    expect(expert.locator(".responsibility")).to_contain_text("Assistance system")
 
     # The referrer is told the outcome, and nothing of the reasons.
     referrer.reload()

@@ -270,18 +270,33 @@ class DecisionForm(ConsentFields):
         help_text=_("The decision letter gives these reasons to the person."),
     )
 
+    home_municipality = forms.ChoiceField(
+        label=_("For an admission: does the person have a home municipality?"),
+        choices=Decision.HomeMunicipality.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "With a home municipality, the municipality arranges the services; without one, "
+            "the assistance system does."
+        ),
+    )
+
     def __init__(self, *args: Any, languages: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["letter_language"] = forms.ChoiceField(
             label=_("Language of the decision letter"), choices=languages
         )
-        self.order_fields(["outcome", "reasons", "letter_language"])
+        self.order_fields(["outcome", "reasons", "letter_language", "home_municipality"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("outcome") == Decision.Outcome.ADMIT:
             # Nobody is admitted against their will: the person's own consent, recorded here.
             self.check_consent_fields()
+            if not data.get("home_municipality"):
+                self.add_error(
+                    "home_municipality", _("Say whether the person has a home municipality.")
+                )
         return data
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 
 from trygg.accounts.models import Organisation
 from trygg.clients.models import Person, new_code
+from trygg.jurisdictions.profiles import ResponsibleParty
 
 # How soon the assistance system must act on a referral: urgent ones around the clock.
 URGENT_RESPONSE = timedelta(hours=4)
@@ -233,12 +234,22 @@ class Transition(models.Model):
 
 
 class Decision(models.Model):
-    """An expert's decision on a referral, with reasons; open to appeal."""
+    """An expert's decision on a referral, with reasons; open to appeal.
+
+    An admission also records who arranges the services, by the jurisdiction's rule: with a
+    home municipality, the municipality; without one (an asylum seeker, for example), the
+    assistance system, in cooperation with the reception centre.
+    """
 
     class Outcome(models.TextChoices):
         ADMIT = "admit", _("Admitted")
         NOT_ADMIT = "not_admit", _("Not admitted")
         MORE_INFORMATION = "more_information", _("More information needed")
+
+    class HomeMunicipality(models.TextChoices):
+        YES = "yes", _("The person has a home municipality in the country")
+        NO = "no", _("The person has no home municipality in the country")
+        UNKNOWN = "unknown", _("Not known yet")
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="decisions")
@@ -251,12 +262,24 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(default=timezone.now)
+    # Admissions only: the home municipality and, from it, who arranges the services.
+    home_municipality = models.CharField(
+        _("home municipality"), max_length=8, choices=HomeMunicipality.choices, blank=True
+    )
+    responsible_party = models.CharField(
+        _("arranges the services"), max_length=24, choices=ResponsibleParty.choices, blank=True
+    )
+    cooperating = models.JSONField(_("in cooperation with"), default=list, blank=True)
 
     class Meta:
         ordering = ["-decided_at"]
 
     def __str__(self) -> str:
         return f"{self.referral_id}: {self.outcome}"
+
+    @property
+    def cooperating_labels(self) -> list[str]:
+        return [str(ResponsibleParty(party).label) for party in self.cooperating]
 
 
 class Appeal(models.Model):

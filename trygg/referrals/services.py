@@ -21,7 +21,7 @@ from trygg.clients import services as clients
 from trygg.clients.models import Person
 from trygg.consent import services as consents
 from trygg.consent.models import Consent
-from trygg.jurisdictions.profiles import get_profile
+from trygg.jurisdictions.profiles import ResponsibleParty, get_profile
 from trygg.referrals import permissions
 from trygg.referrals.models import (
     OPEN_STATUSES,
@@ -495,8 +495,13 @@ def decide(
     reasons: str,
     letter_language: str,
     client_consent: consents.GivenConsent | None = None,
+    home_municipality: str = "",
 ) -> Decision:
-    """An expert's decision, with reasons. Admission needs the person's own consent."""
+    """An expert's decision, with reasons. Admission needs the person's own consent.
+
+    For an admission, `home_municipality` (yes, no, unknown) decides, by the profile's rule,
+    who arranges the services; while it is unknown, the rule for "no home municipality" holds.
+    """
     referral = _locked(referral)
     if (
         not permissions.decision_organisations(actor)
@@ -517,6 +522,13 @@ def decide(
             raise ReferralError(
                 _("Nobody is admitted against their will: record the person's consent first.")
             )
+        if home_municipality not in Decision.HomeMunicipality.values:
+            raise ReferralError(
+                _(
+                    "Say whether the person has a home municipality: "
+                    "it decides who arranges the services."
+                )
+            )
     target = (
         Status.INFORMATION_REQUESTED
         if outcome == Decision.Outcome.MORE_INFORMATION
@@ -526,6 +538,8 @@ def decide(
     decision = Decision(
         referral=referral, outcome=outcome, letter_language=letter_language, decided_by=actor
     )
+    if outcome == Decision.Outcome.ADMIT:
+        _route(decision, home_municipality)
     decision.reasons_enc = vault.encrypt(
         referral.code, table=DECISION_TABLE, field="reasons", row=str(decision.code), value=reasons
     )
@@ -542,8 +556,31 @@ def decide(
         )
         referral.person = _admit(actor, referral)
     referral.save()
-    _audit("referral.decided", referral, actor, outcome=outcome)
+    _audit(
+        "referral.decided",
+        referral,
+        actor,
+        outcome=outcome,
+        responsible=decision.responsible_party or None,
+    )
     return decision
+
+
+def _route(decision: Decision, home_municipality: str) -> None:
+    """Record who arranges the admitted person's services, by the jurisdiction's rule."""
+    decision.home_municipality = home_municipality
+    rule = get_profile().admission.responsibility
+    if rule is None:
+        # No rule in the profile: the assistance system that admitted the person arranges them.
+        decision.responsible_party = ResponsibleParty.ASSISTANCE_SYSTEM
+        return
+    if home_municipality == Decision.HomeMunicipality.YES:
+        decision.responsible_party = rule.with_home_municipality
+    else:
+        decision.responsible_party = rule.without_home_municipality
+    decision.cooperating = [
+        party for party in rule.cooperating if party != decision.responsible_party
+    ]
 
 
 def _admit(actor: User, referral: Referral) -> Person:

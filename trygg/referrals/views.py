@@ -233,6 +233,7 @@ def decide(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
                 reasons=form.cleaned_data["reasons"],
                 letter_language=form.cleaned_data["letter_language"],
                 client_consent=form.given_consent() if outcome == Decision.Outcome.ADMIT else None,
+                home_municipality=form.cleaned_data["home_municipality"] or "",
             )
         except services.ReferralError as error:
             form.add_error(None, str(error))

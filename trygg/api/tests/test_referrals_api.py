@@ -378,6 +378,7 @@ def test_the_status_is_a_stable_code_and_the_referrers_words(
                 reasons="Reasons the referrer never sees.",
                 letter_language="ru",
                 client_consent=CONSENT if step == Decision.Outcome.ADMIT else None,
+                home_municipality="yes" if step == Decision.Outcome.ADMIT else "",
             )
     referral.refresh_from_db()
     assert referrals.status_for_referrer(referral) == words

@@ -112,6 +112,7 @@ def make_decision(
             reasons=REASONS.get(language, REASONS["en"]),
             letter_language=language,
             client_consent=CONSENT if outcome == Decision.Outcome.ADMIT else None,
+            home_municipality="no" if outcome == Decision.Outcome.ADMIT else "",
         )
 
 

@@ -167,6 +167,16 @@ def test_admission_needs_the_persons_consent_and_registers_them_under_the_same_c
             letter_language="ru",
         )
 
+    with pytest.raises(ReferralError, match="home municipality"):
+        services.decide(
+            actor=expert,
+            referral=in_triage,
+            outcome=Decision.Outcome.ADMIT,
+            reasons="Indicators of labour trafficking.",
+            letter_language="ru",
+            client_consent=CONSENT,
+        )
+
     decision = services.decide(
         actor=expert,
         referral=in_triage,
@@ -174,7 +184,11 @@ def test_admission_needs_the_persons_consent_and_registers_them_under_the_same_c
         reasons="Indicators of labour trafficking.",
         letter_language="ru",
         client_consent=CONSENT,
+        home_municipality="yes",
     )
+    # A home municipality: the municipality arranges the services (Finland's profile).
+    assert decision.responsible_party == "municipality"
+    assert decision.cooperating == ["reception_centre"]
 
     referral = Referral.objects.get(pk=in_triage.pk)
     assert referral.status == Referral.Status.DECIDED
@@ -333,3 +347,23 @@ def test_no_name_or_phone_reaches_the_audit_log(in_triage: Referral, expert: Use
     logged = repr(list(AuditEvent.objects.values_list("action", "extra")))
     assert "referral.decided" in logged
     assert CANARY_NAME not in logged and "765 4321" not in logged
+
+
+@pytest.mark.parametrize(
+    ("home", "responsible"), [("no", "assistance_system"), ("unknown", "assistance_system")]
+)
+def test_without_a_known_home_municipality_the_assistance_system_arranges_the_services(
+    in_triage: Referral, expert: User, home: str, responsible: str
+) -> None:
+    decision = services.decide(
+        actor=expert,
+        referral=in_triage,
+        outcome=Decision.Outcome.ADMIT,
+        reasons="Indicators of labour trafficking.",
+        letter_language="ru",
+        client_consent=CONSENT,
+        home_municipality=home,
+    )
+
+    assert (decision.home_municipality, decision.responsible_party) == (home, responsible)
+    assert decision.cooperating == ["reception_centre"]

@@ -159,6 +159,7 @@ def test_triage_decision_and_the_referrer_told_only_the_outcome(
             "outcome": "admit",
             "reasons": "Clear indicators.",
             "letter_language": "ru",
+            "home_municipality": "no",
             **CONSENT_FIELDS,
         },
     )
@@ -166,6 +167,10 @@ def test_triage_decision_and_the_referrer_told_only_the_outcome(
     sent.refresh_from_db()
     assert sent.status == Referral.Status.DECIDED
     assert Person.objects.filter(code=sent.code).exists()
+    decided_page = staff.get(f"/referrals/triage/{sent.code}/").content.decode()
+    # No home municipality: the assistance system arranges, with the reception centre.
+    assert "Services are arranged by: Assistance system" in decided_page
+    assert "Reception centre" in decided_page
 
     told = client.get(f"/referrals/{sent.code}/").content.decode()
     assert "Admitted" in told
