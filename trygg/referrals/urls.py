@@ -13,6 +13,7 @@ urlpatterns = [
     # The assistance system
     path("triage/", views.queue, name="queue"),
     path("triage/calls/", views.hotline, name="hotline"),
+    path("triage/calls/<uuid:call>/refer/", views.refer_call, name="refer_call"),
     path("triage/<person:code>/", views.detail, name="detail"),
     path("triage/<person:code>/take/", views.take, name="take"),
     path("triage/<person:code>/assign/", views.assign, name="assign"),

@@ -343,3 +343,38 @@ def hotline(request: AuthenticatedHttpRequest) -> HttpResponse:
         {"form": form, "page": page, "roles": Membership.Role},
         status=400 if form.errors else 200,
     )
+
+
+@triage_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def refer_call(request: AuthenticatedHttpRequest, call: str) -> HttpResponse:
+    """Turn a logged call into a referral, with the caller's consent or as a consultation."""
+    found = HotlineCall.objects.filter(
+        code=call,
+        assistance_organisation__in=permissions.triage_organisations(request.user),
+        referral__isnull=True,
+    ).first()
+    if found is None:
+        raise Http404
+    form = ReferralForm(request.POST or None, sending=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.refer_call(
+                actor=request.user,
+                call=found,
+                needs=form.needs(),
+                details=form.details(),
+                consent=None if form.is_consultation else form.given_consent(),
+            )
+        except services.ReferralError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The call has become a referral."))
+            return redirect("referrals:detail", referral.code)
+    return render(
+        request,
+        "referrals/refer_call.html",
+        {"form": form, "call": found},
+        status=400 if form.errors else 200,
+    )

@@ -235,3 +235,29 @@ def test_a_hotline_call_is_logged_and_its_summary_encrypted(
     assert call.summary_enc is not None
     assert CANARY_NAME.encode() not in bytes(call.summary_enc)
     assert "Urgent" in client.get("/referrals/triage/calls/").content.decode()
+
+
+def test_a_logged_call_becomes_a_referral_in_the_browser_form(
+    caseworker: User, assistance_org: Organisation, partner: User
+) -> None:
+    call = services.log_call(
+        actor=caseworker,
+        caller=HotlineCall.Caller.PERSON,
+        is_anonymous=False,
+        urgent=False,
+        summary="",
+    )
+    url = f"/referrals/triage/calls/{call.code}/refer/"
+    assert log_in(Client(), partner).get(url).status_code == 403
+
+    client = log_in(Client(), caseworker)
+    assert "Make a referral" in client.get("/referrals/triage/calls/").content.decode()
+    response = client.post(url, referral_post())
+
+    referral = Referral.objects.get()
+    assert response["Location"] == f"/referrals/triage/{referral.code}/"
+    assert (referral.channel, referral.status) == ("hotline", "received")
+    call.refresh_from_db()
+    assert call.referral == referral
+    # Once referred, the call's form is gone.
+    assert client.get(url).status_code == 404

@@ -166,6 +166,12 @@ MATRIX: dict[str, tuple[str, Callable[..., dict[str, Any]], dict[str, int]]] = {
     "referrals:edit": ("GET", lambda draft, **_: {"code": draft.code}, OWN_REFERRAL),
     "referrals:queue": ("GET", lambda **_: {}, TRIAGE_200),
     "referrals:hotline": ("GET", lambda **_: {}, TRIAGE_200),
+    # A call that is not one's own assistance system's gives 404 like a call that does not exist.
+    "referrals:refer_call": (
+        "GET",
+        lambda **_: {"call": "00000000-0000-4000-8000-000000000000"},
+        {**ANON, "*": 403, "caseworker": 404, "expert": 404},
+    ),
     "referrals:detail": ("GET", lambda referral, **_: {"code": referral.code}, INCOMING),
     "referrals:take": ("POST", lambda referral, **_: {"code": referral.code}, INCOMING_ACTION),
     "referrals:assign": ("POST", lambda referral, **_: {"code": referral.code}, INCOMING_ACTION),
