@@ -100,9 +100,92 @@ def test_a_referral_goes_from_the_referrer_to_an_admission_decision(
     expect(expert.locator(".referral-status")).to_have_text("Decided")
     expect(expert.locator(".decisions")).to_contain_text("Admitted")
     expect(expert.locator(".responsibility")).to_contain_text("Assistance system")
+    with expert.expect_download() as letter:
+        expert.get_by_role("link", name="Decision letter (PDF)").click()
+    assert letter.value.suggested_filename == f"decision-{code}.pdf"
+    assert letter.value.failure() is None
 
     # The referrer is told the outcome, and nothing of the reasons.
     referrer.reload()
     expect(referrer.locator(".referral-status")).to_have_text("Admitted")
     expect(referrer.locator("main")).not_to_contain_text("indicators")
     assert found == [], "\n".join(found)
+
+
+def decide_as_expert(
+    expert: Page, code: str, outcome: str, reasons: str, letter_language: str
+) -> None:
+    expert.goto(f"/referrals/triage/{code}/")
+    expert.get_by_label(outcome, exact=True).check()
+    expert.get_by_label("Reasons").fill(reasons)
+    expert.get_by_label("Language of the decision letter").select_option(letter_language)
+    expert.get_by_role("button", name="Record the decision").click()
+    expect(expert.locator(".referral-status")).to_have_text("Decided")
+
+
+def take_from_queue(caseworker: Page, code: str) -> None:
+    caseworker.goto("/referrals/triage/")
+    caseworker.locator("tr", has_text=code).get_by_role("link", name=code).click()
+    caseworker.get_by_role("button", name="Take into triage").click()
+    expect(caseworker.locator(".referral-status")).to_have_text("In triage")
+
+
+def test_a_self_referral_from_the_help_page_reaches_a_decision_and_a_letter_in_arabic(
+    page: Page, pages, browser_log_in, trygg_server, axe_violations
+) -> None:
+    # The person, on the public help page in Arabic: no login, no cookie.
+    page.goto(f"{trygg_server.url}/help/ar/")
+    page.locator("a[href='/help/ar/contact/']").first.click()
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    found = axe_violations(page)
+    page.locator("input[name=channel][value=text]").check()
+    page.locator("#id_reach").fill("+358 40 555 0177")
+    page.locator("input[name=leave_message][value=no]").check()
+    page.locator("#id_in_danger").check()
+    page.locator("form.self-referral button[type=submit]").click()
+    expect(page).to_have_url(f"{trygg_server.url}/help/ar/contact/sent/")
+    expect(page.locator("main")).not_to_contain_text("555 0177")
+    assert page.context.cookies() == []
+
+    # A case worker finds it at the top of the queue: urgent, a self-referral.
+    caseworker = pages("demo-caseworker", browser_log_in)
+    caseworker.goto("/referrals/triage/")
+    row = caseworker.locator("tr", has_text="Self-referral").first
+    expect(row).to_contain_text("Urgent")
+    code = row.get_by_role("link").first.inner_text()
+    take_from_queue(caseworker, code)
+    expect(caseworker.locator("main")).to_contain_text("A text message: +358 40 555 0177")
+    expect(caseworker.locator("main")).to_contain_text("Do not leave a message.")
+
+    expert = pages("demo-expert", browser_log_in)
+    decide_as_expert(expert, code, "Not admitted", "No signs of exploitation were found.", "ar")
+    with expert.expect_download() as letter:
+        expert.get_by_role("link", name="Decision letter (PDF)").click()
+    assert letter.value.failure() is None
+    assert found == [], "\n".join(found)
+
+
+def test_a_call_to_the_24_hour_line_becomes_a_referral_and_a_decision(
+    pages, browser_log_in
+) -> None:
+    caseworker = pages("demo-caseworker", browser_log_in)
+    caseworker.goto("/referrals/triage/calls/")
+    caseworker.get_by_label("Who called").select_option("professional")
+    caseworker.get_by_label("Urgent").check()
+    caseworker.get_by_label("What the call was about").fill("A nurse worried about a patient.")
+    caseworker.get_by_role("button", name="Log the call").click()
+    caseworker.get_by_role("link", name="Make a referral").first.click()
+
+    caseworker.get_by_label(
+        "No, or not yet: ask for advice without anything that identifies the person"
+    ).check()
+    caseworker.get_by_label("What is known of the situation").fill("Works at a farm, no pay.")
+    caseworker.get_by_role("button", name="Make the referral").click()
+    expect(caseworker).to_have_url(re.compile(r"/referrals/triage/[2-9A-HJKMNP-TV-Z-]{9}/$"))
+    code = caseworker.url.rstrip("/").rsplit("/", 1)[1]
+    expect(caseworker.locator("main")).to_contain_text("anonymous consultation")
+    caseworker.get_by_role("button", name="Take into triage").click()
+
+    expert = pages("demo-expert", browser_log_in)
+    decide_as_expert(expert, code, "Not admitted", "An anonymous consultation: advice given.", "en")
+    expect(expert.locator(".decisions")).to_contain_text("Not admitted")

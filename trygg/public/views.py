@@ -185,15 +185,17 @@ def _takes_self_referrals(profile: Profile) -> bool:
 
 
 def public_form(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Open to all and sending no Referer header; GET, HEAD and POST.
+    """Open to all; GET, HEAD and POST; a Referer only to this site.
 
-    Exempt from the CSRF check, which would need a cookie: the view checks the Origin instead.
+    Exempt from the CSRF check, which would need a cookie: the view checks the Origin instead,
+    which browsers send truthfully only when the page's referrer policy allows it (with
+    `no-referrer` a form's post carries `Origin: null`).
     """
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Referrer-Policy"] = "same-origin"
         return response
 
     return login_not_required(csrf_exempt(require_http_methods(["GET", "HEAD", "POST"])(wrapper)))

@@ -98,6 +98,10 @@ def test_a_post_from_another_site_is_refused(client: Client, assistance_org: Org
 
     assert response.status_code == 403
     assert not Referral.objects.exists()
+    # The form page lets the browser name its true origin in the post.
+    assert client.get("/help/en/contact/")["Referrer-Policy"] == "same-origin"
+    same_site = client.post("/help/en/contact/", form(), HTTP_ORIGIN="http://testserver")
+    assert same_site.status_code == 302
 
 
 def test_one_address_may_send_a_few_forms_an_hour(
