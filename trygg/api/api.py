@@ -170,6 +170,10 @@ def status_for_referrer(referral: Referral, latest_outcome: str | None) -> tuple
     if referral.status == Referral.Status.DECIDED:
         if latest_outcome == Decision.Outcome.ADMIT:
             return "admitted", _("Admitted")
+        if latest_outcome == Decision.Outcome.TAKEN_ON:
+            return "taken_on", _("Taken on by the service")
+        if latest_outcome == Decision.Outcome.NOT_TAKEN_ON:
+            return "not_taken_on", _("Not taken on by the service")
         return "not_admitted", _("Not admitted")
     return STATUS_CODES[Referral.Status(referral.status)], referrals.status_for_referrer(referral)
 

@@ -53,6 +53,8 @@ StatusCode = Literal[
     "information_requested",
     "admitted",
     "not_admitted",
+    "taken_on",
+    "not_taken_on",
     "withdrawn",
 ]
 ErrorCode = Literal["bad_request", "unauthorized", "forbidden", "not_found", "invalid"]

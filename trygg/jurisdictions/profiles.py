@@ -70,6 +70,18 @@ class AdmissionProcedure(models.TextChoices):
     )
 
 
+class ReceivingService(models.TextChoices):
+    """Services a referral can be routed to where there is no admission decision.
+
+    The values are organisation types (accounts.Organisation.Type); a test keeps them so.
+    """
+
+    MUNICIPALITY = "municipality", _("Municipality or wellbeing services county")
+    CHILD_WELFARE = "child_welfare", _("Child welfare")
+    POLICE = "police", _("Police")
+    HEALTH_SERVICE = "health_service", _("Health service")
+
+
 class ResponsibleParty(models.TextChoices):
     ASSISTANCE_SYSTEM = "assistance_system", _("Assistance system")
     MUNICIPALITY = "municipality", _("Home municipality")
@@ -193,6 +205,8 @@ class Admission:
     # None where there is no decision to appeal, or the profile does not say how.
     appeal: Appeal | None
     sources: tuple[str, ...]
+    # With procedure referral_to_services: the kinds of service a referral may be routed to.
+    services: tuple[ReceivingService, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -535,7 +549,7 @@ class _Reader:
 
     def admission(self, data: Mapping[str, Any]) -> Admission:
         table = self.table(
-            data, "admission", "", ["procedure", "responsibility", "appeal", "sources"]
+            data, "admission", "", ["procedure", "responsibility", "appeal", "services", "sources"]
         )
         procedure = self.choice(table, "procedure", "admission", AdmissionProcedure)
         if "appeal" in table and procedure != AdmissionProcedure.EXPERT_DECISION:
@@ -544,11 +558,28 @@ class _Reader:
                 f"is only for procedure {AdmissionProcedure.EXPERT_DECISION.value!r}: "
                 "without an admission decision there is nothing to appeal.",
             )
+        services: tuple[ReceivingService, ...] = ()
+        if procedure == AdmissionProcedure.REFERRAL_TO_SERVICES:
+            names = self.text_list(table, "services", "admission")
+            for name in names:
+                if name not in ReceivingService.values:
+                    raise self.error(
+                        "admission.services",
+                        f"has {name!r}; each must be one of {_join(ReceivingService.values)}.",
+                    )
+            services = tuple(ReceivingService(name) for name in names)
+        elif "services" in table:
+            raise self.error(
+                "admission.services",
+                f"is only for procedure {AdmissionProcedure.REFERRAL_TO_SERVICES.value!r}: "
+                "with an admission decision, referrals go to the assistance system.",
+            )
         return Admission(
             procedure=procedure,
             responsibility=(self.responsibility(table) if "responsibility" in table else None),
             appeal=self.appeal(table) if "appeal" in table else None,
             sources=self.sources(table, "admission"),
+            services=services,
         )
 
     def appeal(self, admission: Mapping[str, Any]) -> Appeal:

@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from trygg.accounts.models import User
+from trygg.accounts.models import Organisation, User
 from trygg.consent.models import Consent
 from trygg.consent.services import GivenConsent
 from trygg.referrals.models import Decision, HotlineCall, Referral
@@ -149,11 +149,28 @@ class ReferralForm(ConsentFields):
         "consent_interpreter",
     ]
 
-    def __init__(self, *args: Any, sending: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        sending: bool = False,
+        services: QuerySet[Organisation] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         # A draft may be saved half-filled; sending needs the consent question answered.
         self.sending = sending
         self.fields["consent"].required = sending
+        if services is not None:
+            # Where referrals go to the responsible services: the referrer chooses which.
+            self.fields["receiving"] = forms.ModelChoiceField(
+                label=_("Refer to"),
+                queryset=services,
+                help_text=_(
+                    "Child welfare for anyone who may be under 18; the police when the person "
+                    "needs protection; the municipality for housing and social services."
+                ),
+            )
+            self.order_fields(["receiving", *self.field_order])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -281,8 +298,33 @@ class DecisionForm(ConsentFields):
         ),
     )
 
-    def __init__(self, *args: Any, languages: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        languages: list[tuple[str, str]],
+        outcomes: tuple[str, ...] = (
+            Decision.Outcome.ADMIT,
+            Decision.Outcome.NOT_ADMIT,
+            Decision.Outcome.MORE_INFORMATION,
+        ),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        outcome = self.fields["outcome"]
+        if isinstance(outcome, forms.ChoiceField):
+            outcome.choices = [
+                (value, label) for value, label in Decision.Outcome.choices if value in outcomes
+            ]
+        if Decision.Outcome.ADMIT not in outcomes:
+            # No admission here: no client consent and no home municipality to record.
+            for name in (
+                "home_municipality",
+                "consent_given_by",
+                "consent_method",
+                "consent_language",
+                "consent_interpreter",
+            ):
+                del self.fields[name]
         self.fields["letter_language"] = forms.ChoiceField(
             label=_("Language of the decision letter"), choices=languages
         )

@@ -245,6 +245,9 @@ class Decision(models.Model):
         ADMIT = "admit", _("Admitted")
         NOT_ADMIT = "not_admit", _("Not admitted")
         MORE_INFORMATION = "more_information", _("More information needed")
+        # Where referrals go to the responsible services instead (Norway's profile).
+        TAKEN_ON = "taken_on", _("Taken on by the service")
+        NOT_TAKEN_ON = "not_taken_on", _("Not taken on by the service")
 
     class HomeMunicipality(models.TextChoices):
         YES = "yes", _("The person has a home municipality in the country")

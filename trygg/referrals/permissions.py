@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from trygg.accounts.models import Membership, Organisation, User
+from trygg.jurisdictions.profiles import AdmissionProcedure, get_profile
 from trygg.referrals.models import Referral
 
 TRIAGE_ROLES = (Membership.Role.CASEWORKER, Membership.Role.EXPERT)
@@ -29,14 +30,28 @@ def referring_organisations(user: User) -> QuerySet[Organisation]:
     return _organisations(user, (Membership.Role.REFERRER,))
 
 
+def routes_to_services() -> bool:
+    """True where referrals go to the responsible services, without an admission decision."""
+    return get_profile().admission.procedure == AdmissionProcedure.REFERRAL_TO_SERVICES
+
+
+def receiving_types() -> tuple[str, ...]:
+    """The kinds of organisation that receive referrals in this jurisdiction."""
+    if routes_to_services():
+        return tuple(get_profile().admission.services)
+    return (Organisation.Type.ASSISTANCE_SYSTEM,)
+
+
 def triage_organisations(user: User) -> QuerySet[Organisation]:
-    """The assistance systems whose incoming referrals `user` works with."""
-    return _organisations(user, TRIAGE_ROLES, type=Organisation.Type.ASSISTANCE_SYSTEM)
+    """The receiving organisations whose incoming referrals `user` works with."""
+    return _organisations(user, TRIAGE_ROLES, type__in=receiving_types())
 
 
 def decision_organisations(user: User) -> QuerySet[Organisation]:
-    """The assistance systems where `user` decides admission."""
-    return _organisations(user, (Membership.Role.EXPERT,), type=Organisation.Type.ASSISTANCE_SYSTEM)
+    """Where `user` decides: experts of the assistance system; where referrals go to the
+    responsible services, the case workers of the service that received it."""
+    roles = TRIAGE_ROLES if routes_to_services() else (Membership.Role.EXPERT,)
+    return _organisations(user, roles, type__in=receiving_types())
 
 
 def can_refer(user: User) -> bool:

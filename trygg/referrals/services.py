@@ -150,6 +150,34 @@ class Needs:
             raise ReferralError(_("Give the language in at most 32 characters."))
 
 
+def receiving_organisation(chosen: Organisation | None) -> Organisation:
+    """The organisation a new referral goes to.
+
+    With an admission decision, the jurisdiction's assistance system; where referrals go to
+    the responsible services, the service the referrer chose, which must be of a kind the
+    profile lists, active and in this jurisdiction.
+    """
+    if not permissions.routes_to_services():
+        return assistance_system()
+    if (
+        chosen is None
+        or not chosen.is_active
+        or chosen.jurisdiction != get_profile().code
+        or chosen.type not in permissions.receiving_types()
+    ):
+        raise ReferralError(_("Choose the service to refer the person to."))
+    return chosen
+
+
+def services_to_refer_to() -> QuerySet[Organisation]:
+    """The services a referrer may choose, where referrals go to the responsible services."""
+    if not permissions.routes_to_services():
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        is_active=True, jurisdiction=get_profile().code, type__in=permissions.receiving_types()
+    ).order_by("type", "name")
+
+
 def assistance_system() -> Organisation:
     """The assistance system of this deployment's jurisdiction, which receives referrals."""
     organisation = (
@@ -235,6 +263,7 @@ def save_draft(
     is_consultation: bool = False,
     referral: Referral | None = None,
     channel: str = Referral.Channel.PARTNER,
+    receiving: Organisation | None = None,
 ) -> Referral:
     """Create or update a referral draft; its personal details are encrypted like any other.
 
@@ -254,7 +283,7 @@ def save_draft(
         referral = Referral(
             code=clients.free_code(),
             channel=channel,
-            assistance_organisation=assistance_system(),
+            assistance_organisation=receiving_organisation(receiving),
             referring_organisation=organisation,
             created_by=actor,
         )
@@ -509,7 +538,7 @@ def decide(
         .exists()
     ):
         raise ReferralError(_("Only an expert of the assistance system decides admission."))
-    if outcome not in Decision.Outcome.values:
+    if outcome not in decision_outcomes():
         raise ReferralError(_("Choose a decision."))
     if not reasons.strip():
         raise ReferralError(_("Give the reasons for the decision."))
@@ -564,6 +593,17 @@ def decide(
         responsible=decision.responsible_party or None,
     )
     return decision
+
+
+def decision_outcomes() -> tuple[str, ...]:
+    """The decisions this jurisdiction knows: admission, or taking on the referral."""
+    if permissions.routes_to_services():
+        return (
+            Decision.Outcome.TAKEN_ON,
+            Decision.Outcome.NOT_TAKEN_ON,
+            Decision.Outcome.MORE_INFORMATION,
+        )
+    return (Decision.Outcome.ADMIT, Decision.Outcome.NOT_ADMIT, Decision.Outcome.MORE_INFORMATION)
 
 
 def _route(decision: Decision, home_municipality: str) -> None:
@@ -704,8 +744,13 @@ def status_for_referrer(referral: Referral) -> str:
     admitted. Never the reasons, never who else is known."""
     if referral.status == Status.DECIDED:
         decision = referral.decisions.order_by("-decided_at").first()
-        if decision is not None and decision.outcome == Decision.Outcome.ADMIT:
+        outcome = decision.outcome if decision is not None else None
+        if outcome == Decision.Outcome.ADMIT:
             return _("Admitted")
+        if outcome == Decision.Outcome.TAKEN_ON:
+            return _("Taken on by the service")
+        if outcome == Decision.Outcome.NOT_TAKEN_ON:
+            return _("Not taken on by the service")
         return _("Not admitted")
     labels = {
         Status.DRAFT: _("Draft, not sent"),

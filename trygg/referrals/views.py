@@ -64,13 +64,19 @@ def edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 
 def _referral_form(request: AuthenticatedHttpRequest, referral: Referral | None) -> HttpResponse:
     sending = request.POST.get("action") == "send"
+    # Where referrals go to the responsible services, a new referral chooses its service.
+    choices = (
+        services.services_to_refer_to()
+        if permissions.routes_to_services() and referral is None
+        else None
+    )
     if request.method == "POST":
-        form = ReferralForm(request.POST, sending=sending)
+        form = ReferralForm(request.POST, sending=sending, services=choices)
     elif referral is not None:
         details = services.read_details(actor=request.user, referral=referral, purpose="edit")
         form = ReferralForm(initial=ReferralForm.initial_from(referral, details))
     else:
-        form = ReferralForm()
+        form = ReferralForm(services=choices)
     organisation = permissions.referring_organisations(request.user).order_by("pk").first()
     if request.method == "POST" and form.is_valid() and organisation is not None:
         try:
@@ -81,6 +87,7 @@ def _referral_form(request: AuthenticatedHttpRequest, referral: Referral | None)
                 details=form.details(),
                 is_consultation=form.is_consultation,
                 referral=referral,
+                receiving=form.cleaned_data.get("receiving"),
             )
             if sending:
                 consent = None if form.is_consultation else form.given_consent()
@@ -173,7 +180,9 @@ def detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             ),
             "assign_form": AssignForm(staff=_staff(referral)),
             "decision_form": DecisionForm(
-                languages=_letter_languages(), initial={"letter_language": referral.language}
+                languages=_letter_languages(),
+                outcomes=services.decision_outcomes(),
+                initial={"letter_language": referral.language},
             )
             if can_decide
             else None,
@@ -222,7 +231,9 @@ def assign(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 @require_POST
 def decide(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     referral = permissions.get_incoming_referral(request.user, code)
-    form = DecisionForm(request.POST, languages=_letter_languages())
+    form = DecisionForm(
+        request.POST, languages=_letter_languages(), outcomes=services.decision_outcomes()
+    )
     if form.is_valid():
         outcome = form.cleaned_data["outcome"]
         try:
@@ -233,7 +244,7 @@ def decide(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
                 reasons=form.cleaned_data["reasons"],
                 letter_language=form.cleaned_data["letter_language"],
                 client_consent=form.given_consent() if outcome == Decision.Outcome.ADMIT else None,
-                home_municipality=form.cleaned_data["home_municipality"] or "",
+                home_municipality=form.cleaned_data.get("home_municipality") or "",
             )
         except services.ReferralError as error:
             form.add_error(None, str(error))

@@ -152,6 +152,11 @@ def delete_contact_label(index: int, language: str) -> Mutation:
             "help_languages has 'Russian', which is not a language code.",
         ),
         (
+            set_value("admission.services", ["municipality"]),
+            "admission.services is only for procedure 'referral_to_services': with an admission "
+            "decision, referrals go to the assistance system.",
+        ),
+        (
             set_value("quick_exit_url", "http://example.org/"),
             "quick_exit_url must be an https:// address of a site, got 'http://example.org/'.",
         ),
@@ -242,3 +247,20 @@ def test_invalid_value_is_reported_with_the_file_and_the_exact_key(
     finland: dict[str, Any], mutate: Mutation, message: str
 ) -> None:
     assert error_for(finland, mutate) == f"Jurisdiction profile fi.toml: {message}"
+
+
+def test_norway_routes_referrals_to_services_that_are_organisation_types() -> None:
+    from trygg.accounts.models import Organisation
+
+    norway = load_profile("no")
+
+    assert norway.admission.services == (
+        "municipality",
+        "child_welfare",
+        "police",
+        "health_service",
+    )
+    # Every kind of receiving service is a kind of organisation Trygg knows.
+    from trygg.jurisdictions.profiles import ReceivingService
+
+    assert set(ReceivingService.values) <= set(Organisation.Type.values)
