@@ -77,6 +77,31 @@ def _median_ms(work: Callable[[], object]) -> float:
     return statistics.median(samples)
 
 
+def _page(client: Any, path: str) -> Callable[[], bytes]:
+    """A GET through Django's whole stack that must answer 200; returns the body."""
+
+    def run() -> bytes:
+        response = client.get(path)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code}")
+        return bytes(response.content)
+
+    return run
+
+
+def _raw(sql: str, params: list[Any]) -> Callable[[], object]:
+    """The floor: one raw query, all rows fetched."""
+
+    def run() -> object:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    return run
+
+
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trygg.test_settings")
     # The test client's host name; the suite's instrumented templates are left off.
@@ -110,28 +135,11 @@ def main() -> None:
     admin_client = log_in(Client(), admin)
     auditor_client = log_in(Client(), auditor)
 
-    def raw(sql: str, params: list[int]) -> Callable[[], object]:
-        def run() -> object:
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                return cursor.fetchall()
-
-        return run
-
-    def page(client: Client, path: str) -> Callable[[], object]:
-        def run() -> object:
-            response = client.get(path)
-            if response.status_code != 200:
-                raise RuntimeError(f"{path} answered {response.status_code}")
-            return response.content
-
-        return run
-
-    benchmarks = [
+    benchmarks: list[tuple[str, Callable[[], object], Callable[[], object]]] = [
         (
             f"user list, first 50 of {USERS:,} users",
-            page(admin_client, "/manage/users/"),
-            raw(
+            _page(admin_client, "/manage/users/"),
+            _raw(
                 "SELECT u.username, u.full_name, m.role, o.name FROM accounts_user u "
                 "JOIN accounts_membership m ON m.user_id = u.id "
                 "JOIN accounts_organisation o ON o.id = m.organisation_id "
@@ -141,8 +149,8 @@ def main() -> None:
         ),
         (
             f"security events, newest 100 of {EVENTS:,}",
-            page(auditor_client, "/manage/security-events/"),
-            raw(
+            _page(auditor_client, "/manage/security-events/"),
+            _raw(
                 "SELECT seq, at, action, actor_code, subject_code, extra FROM audit_auditevent "
                 "WHERE action LIKE 'auth.%%' OR action LIKE 'account.%%' "
                 "ORDER BY seq DESC LIMIT 101",
@@ -151,8 +159,8 @@ def main() -> None:
         ),
         (
             "start page of a logged-in user",
-            page(admin_client, "/"),
-            raw(
+            _page(admin_client, "/"),
+            _raw(
                 "SELECT m.role, o.name FROM accounts_membership m "
                 "JOIN accounts_organisation o ON o.id = m.organisation_id WHERE m.user_id = %s",
                 [admin.pk],
@@ -281,23 +289,6 @@ def _referral_benchmarks(org: Any) -> None:
 
     client = log_in(Client(), caseworker)
 
-    def page(path: str) -> Callable[[], object]:
-        def run() -> object:
-            response = client.get(path)
-            if response.status_code != 200:
-                raise RuntimeError(f"{path} answered {response.status_code}")
-            return response.content
-
-        return run
-
-    def raw(sql: str, params: list[Any]) -> Callable[[], object]:
-        def run() -> object:
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                return cursor.fetchall()
-
-        return run
-
     from trygg.api.services import create_token
 
     _token, secret = create_token(
@@ -328,24 +319,15 @@ def _referral_benchmarks(org: Any) -> None:
             raise RuntimeError(f"the API answered {response.status_code}")
         return response.content
 
-    def api_get(path: str) -> Callable[[], object]:
-        def run() -> object:
-            response = api.get(path)
-            if response.status_code != 200:
-                raise RuntimeError(f"{path} answered {response.status_code}")
-            return response.content
-
-        return run
-
     one = Referral.objects.filter(assistance_organisation=org).order_by("respond_by").first()
     assert one is not None  # noqa: S101 (the queue was just filled)
     rows = [
         ("submit a referral (form's work) / bare INSERT", submit_ms, insert_ms),
         (
             f"triage queue, first 50 of {REFERRALS:,}",
-            _timings_ms(page("/referrals/triage/")),
+            _timings_ms(_page(client, "/referrals/triage/")),
             _timings_ms(
-                raw(
+                _raw(
                     "SELECT code, channel, status, respond_by, received_at, assigned_to_id "
                     "FROM referrals_referral WHERE assistance_organisation_id = %s "
                     "AND status IN ('received', 'in_triage', 'information_requested') "
@@ -356,9 +338,9 @@ def _referral_benchmarks(org: Any) -> None:
         ),
         (
             f"triage queue, page 1,000 of {REFERRALS // 50:,}",
-            _timings_ms(page("/referrals/triage/?page=1000")),
+            _timings_ms(_page(client, "/referrals/triage/?page=1000")),
             _timings_ms(
-                raw(
+                _raw(
                     "SELECT code, channel, status, respond_by, received_at, assigned_to_id "
                     "FROM referrals_referral WHERE assistance_organisation_id = %s "
                     "AND status IN ('received', 'in_triage', 'information_requested') "
@@ -370,9 +352,9 @@ def _referral_benchmarks(org: Any) -> None:
         ("API: create and submit a referral / bare INSERT", _timings_ms(api_create), insert_ms),
         (
             f"API: list own referrals, first 50 of {REFERRALS:,}",
-            _timings_ms(api_get("/api/v1/referrals")),
+            _timings_ms(_page(api, "/api/v1/referrals")),
             _timings_ms(
-                raw(
+                _raw(
                     "SELECT code, status, created_at FROM referrals_referral "
                     "WHERE referring_organisation_id = %s AND created_by_id = %s "
                     "ORDER BY created_at DESC, id DESC LIMIT 50",
@@ -382,13 +364,13 @@ def _referral_benchmarks(org: Any) -> None:
         ),
         (
             "API: one referral",
-            _timings_ms(api_get(f"/api/v1/referrals/{one.code}")),
-            _timings_ms(raw("SELECT * FROM referrals_referral WHERE code = %s", [one.code])),
+            _timings_ms(_page(api, f"/api/v1/referrals/{one.code}")),
+            _timings_ms(_raw("SELECT * FROM referrals_referral WHERE code = %s", [one.code])),
         ),
         (
             "one referral's triage page",
-            _timings_ms(page(f"/referrals/triage/{one.code}/")),
-            _timings_ms(raw("SELECT * FROM referrals_referral WHERE code = %s", [one.code])),
+            _timings_ms(_page(client, f"/referrals/triage/{one.code}/")),
+            _timings_ms(_raw("SELECT * FROM referrals_referral WHERE code = %s", [one.code])),
         ),
     ]
     print()
@@ -422,13 +404,7 @@ def _public_benchmarks() -> None:
     directory = Path(tempfile.mkdtemp(prefix="trygg-bench-public-"))
 
     def get(path: str) -> Callable[[], bytes]:
-        def run() -> bytes:
-            response = client.get(path)
-            if response.status_code != 200:
-                raise RuntimeError(f"{path} answered {response.status_code}")
-            return response.content
-
-        return run
+        return _page(client, path)
 
     def from_file(path: str) -> Callable[[], bytes]:
         copy = directory / f"page-{abs(hash(path))}.html"
