@@ -5,8 +5,8 @@ birth date, phone number and identity number find possible duplicates without de
 anybody. Audit events carry codes and counts only, never what was searched for or read.
 """
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
@@ -20,6 +20,7 @@ from trygg.clients.models import ChildLink, ErasureRequest, Person, new_code
 from trygg.clients.permissions import people_visible_to, register_organisations
 from trygg.lib.db import bulk_insert
 from trygg.vault import vault
+from trygg.vault.clear import InClear
 from trygg.vault.models import DataKey
 from trygg.vault.normalise import (
     normalise_document,
@@ -42,9 +43,11 @@ class RegisterError(Exception):
     """A request the register's rules refuse; the message is for the user, translated."""
 
 
-@dataclass(frozen=True)
-class Identity:
+@dataclass(frozen=True, repr=False)
+class Identity(InClear):
     """The encrypted part of a person's record, in clear: only ever held in memory."""
+
+    FIELDS = Person.ENCRYPTED_FIELDS
 
     full_name: str
     other_names: str = ""
@@ -57,29 +60,6 @@ class Identity:
     identity_number: str = ""
     documents: str = ""
     notes: str = ""
-
-    def __repr__(self) -> str:
-        # Never print the values: a repr can end up in a traceback or a log.
-        return "Identity(<hidden>)"
-
-    def as_strings(self) -> dict[str, str]:
-        """Return the non-empty fields as strings, ready for the vault."""
-        values = {}
-        for name in Person.ENCRYPTED_FIELDS:
-            value = getattr(self, name)
-            if isinstance(value, date):
-                value = value.isoformat()
-            if value:
-                values[name] = str(value)
-        return values
-
-    @classmethod
-    def from_strings(cls, values: Mapping[str, str]) -> "Identity":
-        data: dict[str, object] = dict(values)
-        if data.get("birth_date"):
-            data["birth_date"] = date.fromisoformat(str(data["birth_date"]))
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})  # type: ignore[arg-type]
 
     def blind_index_values(self) -> dict[str, str]:
         """Return the values to index. A low-variety field (birth date alone) never is."""

@@ -32,6 +32,7 @@ from trygg.referrals.models import (
     Transition,
 )
 from trygg.vault import vault
+from trygg.vault.clear import InClear
 
 TABLE = "referrals_referral"
 DECISION_TABLE = "referrals_decision"
@@ -58,9 +59,11 @@ class InvalidTransitionError(ReferralError):
     """The referral's status does not allow the requested step."""
 
 
-@dataclass(frozen=True)
-class PersonDetails:
+@dataclass(frozen=True, repr=False)
+class PersonDetails(InClear):
     """The encrypted part of a referral, in clear: only ever held in memory."""
+
+    FIELDS = Referral.ENCRYPTED_FIELDS
 
     full_name: str = ""
     birth_date: date | None = None
@@ -74,10 +77,6 @@ class PersonDetails:
     referrer_contact: str = ""
     contact_preferences: str = ""
 
-    def __repr__(self) -> str:
-        # Never print the values: a repr can end up in a traceback or a log.
-        return "PersonDetails(<hidden>)"
-
     @property
     def is_empty(self) -> bool:
         return not any(self.as_strings().values())
@@ -89,24 +88,6 @@ class PersonDetails:
             getattr(self, name)
             for name in ("full_name", "birth_date", "phone", "email", "address", "identity_number")
         )
-
-    def as_strings(self) -> dict[str, str]:
-        values = {}
-        for name in Referral.ENCRYPTED_FIELDS:
-            value = getattr(self, name)
-            if isinstance(value, date):
-                value = value.isoformat()
-            if value:
-                values[name] = str(value).strip()
-        return values
-
-    @classmethod
-    def from_strings(cls, values: Mapping[str, str]) -> "PersonDetails":
-        data: dict[str, object] = dict(values)
-        if data.get("birth_date"):
-            data["birth_date"] = date.fromisoformat(str(data["birth_date"]))
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})  # type: ignore[arg-type]
 
     def identity(self) -> clients.Identity:
         """The register identity of an admitted person: what they told once, kept."""
