@@ -1,23 +1,24 @@
 // Quick exit for the public pages. Without JavaScript the button is a plain link to a neutral
 // site; with it, the button and the Escape key replace the current history entry, and links
 // between public pages replace it too, so that Back cannot return to any of them.
+// Loaded in <head> without `defer`: the listeners sit on the document from the first moment, so
+// Escape works while the rest of the page is still arriving.
 (function () {
   "use strict";
-  var exit = document.querySelector("a[data-quick-exit]");
-  if (!exit) {
-    return;
+  function exitLink() {
+    return document.querySelector("a[data-quick-exit]");
   }
-  function leave(event) {
-    if (event) {
-      event.preventDefault();
+  function leave(event, exit) {
+    event.preventDefault();
+    if (document.body) {
+      document.body.style.visibility = "hidden";
     }
-    document.body.style.visibility = "hidden";
     window.location.replace(exit.href);
   }
-  exit.addEventListener("click", leave);
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" || event.key === "Esc") {
-      leave(event);
+    var exit = exitLink();
+    if (exit && (event.key === "Escape" || event.key === "Esc")) {
+      leave(event, exit);
     }
   });
   document.addEventListener("click", function (event) {
@@ -25,7 +26,14 @@
       return;
     }
     var link = event.target.closest ? event.target.closest("a[href]") : null;
-    if (!link || link === exit || link.origin !== window.location.origin || link.hash && link.pathname === window.location.pathname) {
+    if (!link) {
+      return;
+    }
+    if (link.hasAttribute("data-quick-exit")) {
+      leave(event, link);
+      return;
+    }
+    if (link.origin !== window.location.origin || link.hash && link.pathname === window.location.pathname) {
       return;
     }
     event.preventDefault();
