@@ -373,6 +373,7 @@ def _referral_benchmarks(org: Any) -> None:
             _timings_ms(_raw("SELECT * FROM referrals_referral WHERE code = %s", [one.code])),
         ),
     ]
+    rows += _served_api_benchmarks(secret, one.code, counter)
     print()
     print(
         f"Referrals on {connection.vendor}, {REFERRALS:,} open referrals "
@@ -384,6 +385,102 @@ def _referral_benchmarks(org: Any) -> None:
             f"{name:<46} {median:>7.2f} {p95:>7.2f} {floor_median:>7.3f} "
             f"{median / floor_median:>6.1f}x"
         )
+
+
+def _served_api_benchmarks(
+    secret: str, code: str, counter: Any
+) -> list[tuple[str, tuple[float, float], tuple[float, float]]]:
+    """The API served by gunicorn (2 workers, as on this 2-core machine), over HTTP.
+
+    The server shares the benchmark's database and key files; each request is timed from
+    sending to the last byte on one kept-alive connection. The floor is the same request's
+    round trip to /healthz, which runs one `SELECT 1`.
+    """
+    import http.client
+    import json
+    import socket
+    import subprocess
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "trygg.settings",
+        "TRYGG_ENV": "development",
+        "TRYGG_ALLOWED_HOSTS": "127.0.0.1",
+        "TRYGG_LOG_LEVEL": "WARNING",
+    }
+    server = subprocess.Popen(  # noqa: S603
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "trygg.wsgi:application",
+            f"--bind=127.0.0.1:{port}",
+            "--workers=2",
+            "--threads=4",
+            "--worker-class=gthread",
+            "--log-level=warning",
+        ],
+        env=env,
+    )
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                connection.request("GET", "/healthz")
+                connection.getresponse().read()
+                break
+            except OSError:
+                connection.close()
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
+
+        def call(
+            method: str, path: str, body: Any = None, expect: int = 200
+        ) -> Callable[[], object]:
+            def run() -> object:
+                payload = json.dumps(body() if callable(body) else body) if body else None
+                connection.request(method, path, body=payload, headers=headers)
+                response = connection.getresponse()
+                data = response.read()
+                if response.status != expect:
+                    raise RuntimeError(f"{method} {path} answered {response.status}")
+                return data
+
+            return run
+
+        def new_referral() -> dict[str, Any]:
+            n = next(counter)
+            return {
+                "needs": {"medical_need": True, "language": "ru"},
+                "person": {"full_name": f"Served Person {n}", "phone": f"+358 42 {n:07d}"},
+                "consent": {"given_by": "person", "method": "oral", "language": "ru"},
+            }
+
+        floor = _timings_ms(call("GET", "/healthz"), rounds=100)
+        return [
+            (
+                "served: API create and submit / healthz",
+                _timings_ms(call("POST", "/api/v1/referrals", new_referral, 201), rounds=100),
+                floor,
+            ),
+            (
+                f"served: API list, first 50 of {REFERRALS:,} / healthz",
+                _timings_ms(call("GET", "/api/v1/referrals"), rounds=100),
+                floor,
+            ),
+            (
+                "served: API one referral / healthz",
+                _timings_ms(call("GET", f"/api/v1/referrals/{code}"), rounds=100),
+                floor,
+            ),
+        ]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def _public_benchmarks() -> None:
