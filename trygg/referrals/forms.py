@@ -141,6 +141,50 @@ class ReferralForm(ConsentFields):
 
     IDENTIFYING = ("full_name", "birth_date", "phone", "email", "address", "identity_number")
 
+    # The form's sections, in order: a short page on a phone is a list of small groups.
+    GROUPS = (
+        (
+            _("Consent"),
+            (
+                "receiving",
+                "consent",
+                "consent_given_by",
+                "consent_method",
+                "consent_language",
+                "consent_interpreter",
+            ),
+        ),
+        (
+            _("The person"),
+            (
+                "full_name",
+                "birth_date",
+                "phone",
+                "email",
+                "address",
+                "nationality",
+                "identity_number",
+                "possible_minor",
+                "children_count",
+                "children",
+            ),
+        ),
+        (_("Urgent needs"), ("safety_threat", "shelter_tonight", "medical_need")),
+        (
+            _("The exploitation"),
+            ("forms_of_exploitation", "place", "sector", "circumstances"),
+        ),
+        (_("Language"), ("language", "interpreter_needed")),
+        (_("You, the referrer"), ("referrer_contact",)),
+    )
+
+    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """The visible fields by section, for the template."""
+        return [
+            (str(title), [self[name] for name in names if name in self.fields])
+            for title, names in self.GROUPS
+        ]
+
     field_order = [
         "consent",
         "consent_given_by",

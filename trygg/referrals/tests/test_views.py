@@ -261,3 +261,12 @@ def test_a_logged_call_becomes_a_referral_in_the_browser_form(
     assert call.referral == referral
     # Once referred, the call's form is gone.
     assert client.get(url).status_code == 404
+
+
+def test_every_field_of_the_referral_form_sits_in_exactly_one_section() -> None:
+    from trygg.referrals.forms import ReferralForm
+
+    grouped = [name for _title, names in ReferralForm.GROUPS for name in names]
+    form = ReferralForm(services=Organisation.objects.none())
+
+    assert sorted(grouped) == sorted(form.fields)
