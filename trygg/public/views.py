@@ -30,16 +30,22 @@ from trygg.referrals import services
 logger = logging.getLogger(__name__)
 
 
-def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Open to all, GET and HEAD only, and sending no Referer header onwards."""
+View = Callable[..., HttpResponse]
 
+
+def _referrer_policy(policy: str, view: View) -> View:
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Referrer-Policy"] = policy
         return response
 
-    return login_not_required(require_safe(wrapper))
+    return wrapper
+
+
+def public_page(view: View) -> View:
+    """Open to all, GET and HEAD only, and sending no Referer header onwards."""
+    return login_not_required(require_safe(_referrer_policy("no-referrer", view)))
 
 
 def _render(template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -184,21 +190,15 @@ def _takes_self_referrals(profile: Profile) -> bool:
     return profile.admission.procedure == AdmissionProcedure.EXPERT_DECISION
 
 
-def public_form(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def public_form(view: View) -> View:
     """Open to all; GET, HEAD and POST; a Referer only to this site.
 
     Exempt from the CSRF check, which would need a cookie: the view checks the Origin instead,
     which browsers send truthfully only when the page's referrer policy allows it (with
     `no-referrer` a form's post carries `Origin: null`).
     """
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        response.headers["Referrer-Policy"] = "same-origin"
-        return response
-
-    return login_not_required(csrf_exempt(require_http_methods(["GET", "HEAD", "POST"])(wrapper)))
+    allowed = require_http_methods(["GET", "HEAD", "POST"])
+    return login_not_required(csrf_exempt(allowed(_referrer_policy("same-origin", view))))
 
 
 @public_form

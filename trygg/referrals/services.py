@@ -78,10 +78,6 @@ class PersonDetails(InClear):
     contact_preferences: str = ""
 
     @property
-    def is_empty(self) -> bool:
-        return not any(self.as_strings().values())
-
-    @property
     def identifies(self) -> bool:
         """Whether anything here could identify the person."""
         return any(

@@ -194,7 +194,8 @@ def detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _after_action(request: AuthenticatedHttpRequest, referral: Referral) -> HttpResponse:
+def _back_to(referral: Referral) -> HttpResponse:
+    """After a step on the referral's page, back to that page with the step's message."""
     return redirect("referrals:detail", referral.code)
 
 
@@ -207,7 +208,7 @@ def take(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("You have taken the referral into triage."))
-    return _after_action(request, referral)
+    return _back_to(referral)
 
 
 @require_POST
@@ -216,7 +217,7 @@ def assign(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     form = AssignForm(request.POST, staff=_staff(referral))
     if not form.is_valid():
         messages.error(request, _("Choose a case worker from the list."))
-        return _after_action(request, referral)
+        return _back_to(referral)
     try:
         assignee = form.cleaned_data["assignee"]
         services.assign(actor=request.user, referral=referral, assignee=assignee)
@@ -224,7 +225,7 @@ def assign(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("The referral has been assigned."))
-    return _after_action(request, referral)
+    return _back_to(referral)
 
 
 @never_cache
@@ -250,7 +251,7 @@ def decide(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The decision has been recorded."))
-            return _after_action(request, referral)
+            return _back_to(referral)
     return render(
         request, "referrals/decide.html", {"referral": referral, "form": form}, status=400
     )
@@ -265,7 +266,7 @@ def withdraw(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("The referral has been withdrawn."))
-    return _after_action(request, referral)
+    return _back_to(referral)
 
 
 @require_POST
@@ -275,7 +276,7 @@ def appeal(request: AuthenticatedHttpRequest, code: str, decision: str) -> HttpR
     form = AppealForm(request.POST)
     if found is None or not form.is_valid():
         messages.error(request, _("Give the date the appeal was lodged."))
-        return _after_action(request, referral)
+        return _back_to(referral)
     try:
         services.record_appeal(
             actor=request.user, decision=found, lodged_at=form.cleaned_data["lodged_at"]
@@ -284,7 +285,7 @@ def appeal(request: AuthenticatedHttpRequest, code: str, decision: str) -> HttpR
         messages.error(request, str(error))
     else:
         messages.success(request, _("The appeal has been recorded."))
-    return _after_action(request, referral)
+    return _back_to(referral)
 
 
 @never_cache
@@ -304,7 +305,7 @@ def letter(request: AuthenticatedHttpRequest, code: str, decision: UUID) -> Http
     except CardUnavailableError:
         logger.exception("The decision letter could not be made.")
         messages.error(request, _("The decision letter cannot be made on this server just now."))
-        return _after_action(request, referral)
+        return _back_to(referral)
     services.record_letter(actor=request.user, decision=found)
     response = HttpResponse(pdf, content_type="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="decision-{referral.code}.pdf"'
@@ -318,7 +319,7 @@ def appeal_outcome(request: AuthenticatedHttpRequest, code: str, pk: int) -> Htt
     outcome = request.POST.get("outcome", "")
     if found is None:
         messages.error(request, _("There is no such appeal."))
-        return _after_action(request, referral)
+        return _back_to(referral)
     try:
         services.record_appeal_outcome(
             actor=request.user, appeal=found, outcome=outcome, on=timezone.localdate()
@@ -327,7 +328,7 @@ def appeal_outcome(request: AuthenticatedHttpRequest, code: str, pk: int) -> Htt
         messages.error(request, str(error))
     else:
         messages.success(request, _("The outcome of the appeal has been recorded."))
-    return _after_action(request, referral)
+    return _back_to(referral)
 
 
 @triage_required
