@@ -494,7 +494,8 @@ def _public_benchmarks() -> None:
     from weasyprint import CSS, HTML
 
     from trygg.jurisdictions.profiles import get_profile
-    from trygg.public import card, content
+    from trygg.lib import content
+    from trygg.public import card
     from trygg.public.views import STEPS
 
     client = Client()

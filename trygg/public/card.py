@@ -15,31 +15,10 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from trygg.jurisdictions.profiles import ContactKind, Profile
-from trygg.public.content import Content
+from trygg.lib.content import Content
+from trygg.lib.pdf import render_pdf
 
 STYLE_SHEET = Path(__file__).resolve().parent / "card.css"
-
-
-class CardError(RuntimeError):
-    """The card could not be rendered."""
-
-
-class CardUnavailableError(CardError):
-    """WeasyPrint or the libraries it loads (Pango, HarfBuzz) are not installed."""
-
-
-def load_weasyprint() -> Any:
-    """Import WeasyPrint, which loads Pango when imported; only the card needs it."""
-    try:
-        import weasyprint
-        import weasyprint.urls
-    except (ImportError, OSError) as exc:
-        raise CardUnavailableError(
-            "WeasyPrint cannot be loaded, so the help card cannot be made: "
-            f"{exc}. Install libpango-1.0-0, libpangoft2-1.0-0 and libharfbuzz-subset0 "
-            "(docs/operations.md)."
-        ) from exc
-    return weasyprint
 
 
 def card_sides(
@@ -72,13 +51,9 @@ def card_sides(
 def render_card(
     contents: Sequence[Content], profile: Profile, help_url: Callable[[str], str]
 ) -> bytes:
-    """Render the card with one side per content (one or two languages) and return the PDF."""
-    weasyprint = load_weasyprint()
+    """Render the card with one side per content (one or two languages) and return the PDF.
+
+    Raise trygg.lib.pdf.PdfUnavailableError when WeasyPrint cannot be loaded.
+    """
     html = render_to_string("public/card.html", {"sides": card_sides(contents, profile, help_url)})
-    # An empty list of allowed protocols: nothing is read from a file or the network.
-    fetcher = weasyprint.urls.URLFetcher(allowed_protocols=set(), fail_on_errors=True)
-    style = weasyprint.CSS(string=STYLE_SHEET.read_text(encoding="utf-8"), url_fetcher=fetcher)
-    pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[style])
-    if pdf is None:
-        raise CardError("WeasyPrint returned no PDF.")
-    return bytes(pdf)
+    return render_pdf(html, STYLE_SHEET.read_text(encoding="utf-8"))

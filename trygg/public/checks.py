@@ -4,14 +4,14 @@ from typing import Any
 
 from django.core.checks import CheckMessage, Warning, register
 
-from trygg.public.card import CardUnavailableError, load_weasyprint
+from trygg.lib.pdf import PdfUnavailableError, load_weasyprint
 
 
 @register()
 def check_card_renderer(**kwargs: Any) -> list[CheckMessage]:
     try:
         load_weasyprint()
-    except CardUnavailableError as exc:
+    except PdfUnavailableError as exc:
         return [
             Warning(
                 str(exc),

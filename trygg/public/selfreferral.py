@@ -16,8 +16,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from trygg.lib.content import Content
 from trygg.lib.http import client_ip
-from trygg.public.content import Content
 from trygg.referrals import services
 from trygg.referrals.contact import Channel, ContactPreferences
 

@@ -22,8 +22,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from trygg.jurisdictions.profiles import AdmissionProcedure, Profile, get_profile
+from trygg.lib.content import Content, Kind, get_content, language_names, offered_languages
+from trygg.lib.pdf import PdfUnavailableError
 from trygg.public import card, selfreferral
-from trygg.public.content import Content, Kind, get_content, language_names, offered_languages
 from trygg.public.templatetags.public_text import phone_link
 from trygg.referrals import services
 
@@ -165,7 +166,7 @@ def help_card(request: HttpRequest, language: str) -> HttpResponse:
                     reverse("public:help", args=[side])
                 ),
             )
-        except card.CardUnavailableError:
+        except PdfUnavailableError:
             logger.exception("The help card could not be made.")
             context.update(form=form, front=sides[0], back="", error=content["card"]["unavailable"])
             return _render("public/card_form.html", context, status=503)

@@ -2,7 +2,7 @@
 
 The letter tells the person the decision, the expert's reasons as written, how to appeal and
 that the assistance system will explain it with an interpreter. Its texts are content files
-(``trygg/public/content/letter/<language>.toml``), like the public help texts; the days to appeal
+(``trygg/content/letter/<language>.toml``), like the public help texts; the days to appeal
 come from the jurisdiction profile, the name of the body that hears appeals from the content file,
 in each language's own grammar. The letter names no exploiter and tells nothing of what happened;
 the reasons are the only free text on it.
@@ -19,8 +19,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from trygg.jurisdictions.profiles import ContactKind, Profile
-from trygg.public.card import load_weasyprint
-from trygg.public.content import Content, offered_languages
+from trygg.lib.content import Content, offered_languages
+from trygg.lib.pdf import render_pdf
 from trygg.referrals.models import Decision
 
 STYLE_SHEET = Path(__file__).resolve().parent / "letter.css"
@@ -101,15 +101,8 @@ def render_letter(decision: Decision, reasons: str, content: Content, profile: P
     """Render the letter for `decision` in the content's language and return the PDF.
 
     Raise LetterError for a decision that has no letter, and
-    trygg.public.card.CardUnavailableError when WeasyPrint cannot be loaded.
+    trygg.lib.pdf.PdfUnavailableError when WeasyPrint cannot be loaded.
     """
     context = letter_context(decision, reasons, content, profile)
-    weasyprint = load_weasyprint()
     html = render_to_string("referrals/letter.html", context)
-    # An empty list of allowed protocols: nothing is read from a file or the network.
-    fetcher = weasyprint.urls.URLFetcher(allowed_protocols=set(), fail_on_errors=True)
-    style = weasyprint.CSS(string=STYLE_SHEET.read_text(encoding="utf-8"), url_fetcher=fetcher)
-    pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[style])
-    if pdf is None:
-        raise LetterError("WeasyPrint returned no PDF.")
-    return bytes(pdf)
+    return render_pdf(html, STYLE_SHEET.read_text(encoding="utf-8"))

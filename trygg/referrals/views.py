@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from trygg.accounts.decorators import check_required
 from trygg.accounts.models import Membership, User
 from trygg.jurisdictions.profiles import get_profile
+from trygg.lib.content import get_content, language_names, offered_languages
 from trygg.lib.http import AuthenticatedHttpRequest
-from trygg.public.card import CardUnavailableError
-from trygg.public.content import get_content, language_names, offered_languages
+from trygg.lib.pdf import PdfUnavailableError
 from trygg.referrals import letters, permissions, services
 from trygg.referrals.contact import ContactPreferences
 from trygg.referrals.forms import AppealForm, AssignForm, CallForm, DecisionForm, ReferralForm
@@ -302,7 +302,7 @@ def letter(request: AuthenticatedHttpRequest, code: str, decision: UUID) -> Http
     content = get_content("letter", found.letter_language, profile)
     try:
         pdf = letters.render_letter(found, reasons, content, profile)
-    except CardUnavailableError:
+    except PdfUnavailableError:
         logger.exception("The decision letter could not be made.")
         messages.error(request, _("The decision letter cannot be made on this server just now."))
         return _back_to(referral)

@@ -16,7 +16,7 @@ import pytest
 from django.test import Client, override_settings
 
 from trygg.jurisdictions.profiles import get_profile
-from trygg.public import content
+from trygg.lib import content
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from trygg.jurisdictions.profiles import load_profile
-from trygg.public import content
-from trygg.public.content import ContentError, Review
+from trygg.lib import content
+from trygg.lib.content import ContentError, Review
 
 HELP_LANGUAGES = [
     *["en", "sv", "fi", "nb"],

@@ -15,7 +15,7 @@ from django.contrib.staticfiles import finders
 from django.test import Client, override_settings
 
 from trygg.jurisdictions.profiles import get_profile
-from trygg.public import content
+from trygg.lib import content
 from trygg.public.views import STEPS
 
 pytestmark = pytest.mark.django_db

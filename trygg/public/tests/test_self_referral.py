@@ -84,7 +84,7 @@ def test_a_name_is_not_required_but_a_way_to_reach_the_person_is(
 
 def test_errors_are_in_the_pages_language(client: Client, assistance_org: Organisation) -> None:
     from trygg.jurisdictions.profiles import get_profile
-    from trygg.public import content
+    from trygg.lib import content
 
     response = client.post("/help/ar/contact/", form(channel="pigeon"))
 

@@ -22,7 +22,7 @@ from trygg.audit.models import AuditEvent
 from trygg.consent.models import Consent
 from trygg.consent.services import GivenConsent
 from trygg.jurisdictions.profiles import get_profile, load_profile
-from trygg.public import content
+from trygg.lib import content
 from trygg.public.tests.test_card import GIVEAWAYS, normalised, read_back
 from trygg.referrals import letters, services
 from trygg.referrals.models import Decision

@@ -1,4 +1,7 @@
-"""The texts of the public pages: one TOML file per language, with a table per jurisdiction.
+"""Texts given to people in their language: one TOML file per language, a table per jurisdiction.
+
+The files live in ``trygg/content/``, apart from the apps that show them: the public pages and
+the referral letters read the same loader, so neither app imports the other for it.
 
 ``content/help/<language>.toml`` holds the help page for possible victims and the help card;
 ``content/toolkit/<language>.toml`` the identification guide for frontline workers;
@@ -25,7 +28,7 @@ from django.db import models
 
 from trygg.jurisdictions.profiles import Profile
 
-CONTENT_DIR = Path(__file__).resolve().parent / "content"
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 SOURCE_LANGUAGE = "en"
 Kind = Literal["help", "toolkit", "letter"]
 KINDS: tuple[Kind, ...] = ("help", "toolkit", "letter")
