@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "trygg.web",
     "trygg.public",
     "trygg.consent",
+    "trygg.cases",
     "trygg.referrals",
     "trygg.api",
 ]

@@ -59,6 +59,8 @@ def test_a_referral_goes_from_the_referrer_to_an_admission_decision(
     referrer.get_by_label("Full name").fill("Browser Referralperson")
     referrer.get_by_label("Birth date").fill("1993-05-06")
     referrer.get_by_label("The person needs a safe place to stay tonight").check()
+    referrer.get_by_label("Minor children to include").fill("1")
+    referrer.get_by_label("The children: first names and ages").fill("Browser Child, 7")
     referrer.get_by_label("Forced labour or labour exploitation").check()
     referrer.get_by_label("What is known of the situation").fill("Works nights without pay.")
     referrer.screenshot(path=str(screenshot_dir / "referral-form-phone.png"), full_page=True)
@@ -95,6 +97,9 @@ def test_a_referral_goes_from_the_referrer_to_an_admission_decision(
     expert.get_by_label("How the consent was given").select_option("oral")
     expert.get_by_label("Language the person was informed in").fill("ru")
     expert.get_by_label("The person has no home municipality in the country").check()
+    # The child named in the referral is admitted with the parent.
+    expert.get_by_label("Name of child 1").fill("Browser Child")
+    expert.get_by_label("Birth date of child 1").fill("2019-03-04")
     found += axe_violations(expert)
     submit_form(expert, expert.get_by_role("button", name="Record the decision").click)
     expect(expert.locator(".referral-status")).to_have_text("Decided")
@@ -104,6 +109,21 @@ def test_a_referral_goes_from_the_referrer_to_an_admission_decision(
         expert.get_by_role("link", name="Decision letter (PDF)").click()
     assert letter.value.suggested_filename == f"decision-{code}.pdf"
     assert letter.value.failure() is None
+
+    # The client's case: the child has a code of their own; then an expert removes the client
+    # with reasons, and the removal has its own letter.
+    expert.get_by_role("link", name="The client's case").click()
+    expect(expert.locator(".case-status")).to_have_text("Client")
+    expect(expert.locator(".children a")).to_have_count(1)
+    expect(expert.locator("main")).not_to_contain_text("Browser Child")
+    found += axe_violations(expert)
+    expert.get_by_label("Reasons").fill("The client has moved abroad for good.")
+    expert.get_by_label("Language of the decision letter").select_option("ru")
+    submit_form(expert, expert.get_by_role("button", name="Record the removal").click)
+    expect(expert.locator(".case-status")).to_have_text("Removed from the assistance system")
+    with expert.expect_download() as removal_letter:
+        expert.get_by_role("link", name="Decision letter (PDF)").click()
+    assert removal_letter.value.failure() is None
 
     # The referrer is told the outcome, and nothing of the reasons.
     referrer.reload()

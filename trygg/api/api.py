@@ -1,4 +1,6 @@
-"""The JSON API under /api/v1/: partner systems send referrals and read their status.
+"""The JSON API under /api/v1/: partner systems send referrals, read their status and answer
+requests for more information; where referrals go to the responsible services (the Norwegian
+profile), they list the services a referral may go to.
 
 Every request carries an organisation's API token (`Authorization: Bearer trygg_…`); the token
 acts as one referrer, and what it may do is what that referrer may do, within the token's
@@ -9,6 +11,7 @@ message ever repeats what a request held.
 
 from math import ceil
 from typing import Any
+from uuid import UUID
 
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -18,6 +21,7 @@ from ninja import NinjaAPI, Path, Query, Status
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
+from trygg.accounts.models import Organisation
 from trygg.api import schemas, services
 from trygg.api.models import ApiToken
 from trygg.clients.models import CODE_PATTERN
@@ -109,7 +113,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400:
         # django-ninja's "Cannot parse request body"; with DEBUG on it adds the parser's words.
         return _error(request, 400, "bad_request", _("The request body is not valid JSON."))
-    codes = {403: "forbidden", 404: "not_found"}
+    codes = {403: "forbidden", 404: "not_found", 409: "conflict"}
     return _error(request, exc.status_code, codes.get(exc.status_code, "invalid"), exc.message)
 
 
@@ -190,6 +194,29 @@ def _out(referral: Referral, latest_outcome: str | None) -> dict[str, Any]:
     }
 
 
+def _receiving_service(chosen: UUID | None) -> Organisation | None:
+    """The service a new referral goes to, as the profile wants it, or a 422 problem.
+
+    Where referrals go to the responsible services, one of `services_to_refer_to()` must be
+    chosen, as in the referral form; elsewhere the assistance system receives every referral
+    and the field must be left out.
+    """
+    where: list[str | int] = ["body", "receiving_service"]
+    if not permissions.routes_to_services():
+        if chosen is None:
+            return None
+        msg = _("Leave out receiving_service: here every referral goes to the assistance system.")
+        raise ValidationError([{"loc": where, "msg": msg, "type": "not_used"}])
+    if chosen is None:
+        msg = _("Choose the service to refer the person to.")
+        raise ValidationError([{"loc": where, "msg": msg, "type": "missing"}])
+    service = referrals.services_to_refer_to().filter(code=chosen).first()
+    if service is None:
+        msg = _("Choose one of the services that GET /api/v1/services lists.")
+        raise ValidationError([{"loc": where, "msg": msg, "type": "unknown_service"}])
+    return service
+
+
 @api.post(
     "/referrals",
     auth=WRITE,
@@ -203,9 +230,12 @@ def create_referral(request: HttpRequest, payload: schemas.ReferralIn) -> Status
 
     With `consent`, the person's name is required and the consent is recorded. With
     `"consultation": true`, nothing identifying may be sent (no name, birth date, phone,
-    e-mail, address or identity number). A request the referral rules refuse answers 422.
+    e-mail, address or identity number). Where referrals go to the responsible services,
+    `receiving_service` is required: one of GET /api/v1/services; elsewhere it must be left
+    out. A request the referral rules refuse answers 422.
     """
     token: ApiToken = request.auth  # type: ignore[attr-defined]
+    receiving = _receiving_service(payload.receiving_service)
     needs = referrals.Needs(
         **{
             **payload.needs.model_dump(exclude={"forms", "place", "sector"}),
@@ -233,6 +263,7 @@ def create_referral(request: HttpRequest, payload: schemas.ReferralIn) -> Status
                 details=details,
                 is_consultation=payload.consultation,
                 channel=Referral.Channel.API,
+                receiving=receiving,
             )
             referral = referrals.submit(actor=token.acting_user, referral=referral, consent=consent)
     except (referrals.ReferralError, consents.ConsentError) as error:
@@ -276,9 +307,77 @@ def read_referral(
     request: HttpRequest, code: str = Path(..., pattern=f"^{CODE_PATTERN}$")
 ) -> dict[str, Any]:
     """The status of one of the token's referrer's own referrals; any other code answers 404,
-    whether or not such a referral exists."""
+    whether or not such a referral exists. While the referral waits for more information,
+    `question` says what the assistance system asked."""
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     referral = _own_referrals(token).filter(code=code).first()
     if referral is None:
         raise Http404
-    return _out(referral, referral.latest_outcome)  # type: ignore[attr-defined]
+    out = _out(referral, referral.latest_outcome)  # type: ignore[attr-defined]
+    if referral.status == Referral.Status.INFORMATION_REQUESTED:
+        out["question"] = referrals.information_request(actor=token.acting_user, referral=referral)
+    return out
+
+
+@api.post(
+    "/referrals/{code}/information",
+    auth=WRITE,
+    response={
+        200: schemas.ReferralOut,
+        400: schemas.Error,
+        404: schemas.Error,
+        409: schemas.Error,
+        **ERRORS,
+    },
+    url_name="referral_information",
+    summary="Answer a request for more information",
+    tags=["referrals"],
+)
+def answer_information_request(
+    request: HttpRequest,
+    payload: schemas.InformationIn,
+    code: str = Path(..., pattern=f"^{CODE_PATTERN}$"),
+) -> dict[str, Any]:
+    """Answer the assistance system's request for more information on one of the token's
+    referrer's own referrals: the person's details, which replace those the referral held.
+    The referral goes back to triage; the answer is its new status.
+
+    A code that is not one of the referrer's own answers 404; a referral that is not waiting
+    for more information (status `information_requested`) answers 409 and is left unchanged.
+    """
+    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    found = _own_referrals(token).filter(code=code).values_list("pk", flat=True).first()
+    if found is None:
+        raise Http404
+    details = referrals.PersonDetails(**payload.person.model_dump())
+    try:
+        # The service checks the status with the row locked, and the referral's kind.
+        referral = referrals.supplement(
+            actor=token.acting_user, referral=Referral.objects.get(pk=found), details=details
+        )
+    except referrals.InvalidTransitionError as error:
+        raise HttpError(409, str(error)) from None
+    except referrals.ReferralError as error:
+        raise ValidationError(
+            [{"loc": ["body", "person"], "msg": str(error), "type": "referral_refused"}]
+        ) from None
+    return _out(referral, None)
+
+
+# Services
+
+
+@api.get(
+    "/services",
+    auth=WRITE,
+    response={200: schemas.ServiceList, **ERRORS},
+    url_name="services",
+    summary="List the services a referral may go to",
+    tags=["services"],
+)
+def list_services(request: HttpRequest) -> dict[str, Any]:
+    """Where referrals go to the responsible services (the Norwegian profile), the services a
+    referrer may choose as `receiving_service`, by kind and name. Elsewhere the assistance
+    system receives every referral and the list is empty."""
+    services_ = referrals.services_to_refer_to().values("code", "name", "type")
+    return {"items": list(services_)}

@@ -7,12 +7,15 @@ the databases receive is plain text (PostgreSQL refuses NUL characters outright)
 import unicodedata
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
+from uuid import UUID
 
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict, field_validator, model_validator
 
+from trygg.accounts.models import Organisation
 from trygg.consent.models import Consent
+from trygg.referrals import permissions
 from trygg.referrals.models import Referral
 
 # Control characters (C0 and C1). Texts of several lines may hold tabs and line breaks.
@@ -57,7 +60,7 @@ StatusCode = Literal[
     "not_taken_on",
     "withdrawn",
 ]
-ErrorCode = Literal["bad_request", "unauthorized", "forbidden", "not_found", "invalid"]
+ErrorCode = Literal["bad_request", "unauthorized", "forbidden", "not_found", "conflict", "invalid"]
 
 
 # Requests
@@ -159,15 +162,47 @@ REFERRAL_KINDS: list[Any] = [
 ]
 
 
+RECEIVING_SERVICE = (
+    "Where referrals go to the responsible services (the Norwegian profile): the `code` of the "
+    "service to refer the person to, one of those GET /api/v1/services lists; required there. "
+    "Elsewhere every referral goes to the assistance system: leave it out."
+)
+
+
+def _referral_schema(schema: dict[str, Any]) -> None:
+    """The two kinds of referral, and `receiving_service` as this deployment's profile wants it.
+
+    The profile is fixed for a deployment, so its document states the rule exactly: where
+    referrals go to the responsible services the field is a required UUID, elsewhere null.
+    """
+    schema["oneOf"] = list(REFERRAL_KINDS)
+    if permissions.routes_to_services():
+        schema["properties"]["receiving_service"] = {
+            "type": "string",
+            "format": "uuid",
+            "title": "Receiving Service",
+            "description": RECEIVING_SERVICE,
+        }
+        schema["required"] = [*schema.get("required", []), "receiving_service"]
+    else:
+        schema["properties"]["receiving_service"] = {
+            "type": "null",
+            "default": None,
+            "title": "Receiving Service",
+            "description": RECEIVING_SERVICE,
+        }
+
+
 class ReferralIn(Schema):
     """A referral to send at once: with the person's consent, or as an anonymous consultation.
 
     Give exactly one of `consent` and `"consultation": true`. With consent, the person's name
     is required; a consultation holds no name, birth date, phone, e-mail, address or identity
-    number.
+    number. Where referrals go to the responsible services, `receiving_service` names the
+    service the person is referred to.
     """
 
-    model_config = ConfigDict(json_schema_extra={"oneOf": REFERRAL_KINDS})
+    model_config = ConfigDict(json_schema_extra=_referral_schema)
 
     needs: NeedsIn = Field(default_factory=lambda: NeedsIn.model_validate({}))
     person: PersonIn = Field(default_factory=lambda: PersonIn.model_validate({}))
@@ -175,6 +210,9 @@ class ReferralIn(Schema):
     consultation: bool = Field(
         False, description="An anonymous consultation: nothing that identifies the person."
     )
+    # Checked by the view against the services of the deployment's profile (it needs the
+    # database); the document states the profile's rule (see _referral_schema).
+    receiving_service: UUID | None = Field(None, description=RECEIVING_SERVICE)
 
     @model_validator(mode="after")
     def consent_or_consultation(self) -> "ReferralIn":
@@ -185,6 +223,17 @@ class ReferralIn(Schema):
         if self.consent is not None and not self.person.full_name.strip():
             raise ValueError(_("Enter the person's name, or send an anonymous consultation."))
         return self
+
+
+class InformationIn(Schema):
+    """The answer to a request for more information: the person's details, all of them.
+
+    They replace the details the referral held, as the referral form does: send what was sent
+    before along with what is new. A referral with consent keeps the person's name; an
+    anonymous consultation still holds nothing that identifies the person.
+    """
+
+    person: PersonIn
 
 
 # Responses
@@ -199,6 +248,13 @@ class ReferralOut(Schema):
     respond_by: datetime | None = Field(
         description="When the assistance system will have acted on the referral at the latest."
     )
+    question: str | None = Field(
+        None,
+        description=(
+            "What the assistance system asked, while the status is `information_requested`; "
+            "given by GET /api/v1/referrals/{code} only (reading it is audited), null elsewhere."
+        ),
+    )
 
 
 class ReferralPage(Schema):
@@ -206,6 +262,19 @@ class ReferralPage(Schema):
     page: int
     pages: int
     count: int
+
+
+class ServiceOut(Schema):
+    code: UUID = Field(description="Give it as `receiving_service` when sending a referral.")
+    name: str
+    type: Organisation.Type = Field(description="The kind of service.")
+
+
+class ServiceList(Schema):
+    items: list[ServiceOut] = Field(
+        description="The services a referral may go to, by kind and name; empty where every "
+        "referral goes to the assistance system."
+    )
 
 
 class Error(Schema):

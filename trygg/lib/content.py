@@ -21,12 +21,13 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
-from trygg.jurisdictions.profiles import Profile
+if TYPE_CHECKING:  # lib imports no trygg app at run time
+    from trygg.jurisdictions.profiles import Profile
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 SOURCE_LANGUAGE = "en"
@@ -75,7 +76,7 @@ def available_languages(kind: Kind) -> list[str]:
     )
 
 
-def offered_languages(kind: Kind, profile: Profile) -> list[str]:
+def offered_languages(kind: Kind, profile: "Profile") -> list[str]:
     """The languages the texts of `kind` are offered in, in the profile's order.
 
     The help page and the decision letter follow the profile's help languages (the languages
@@ -91,7 +92,7 @@ def offered_languages(kind: Kind, profile: Profile) -> list[str]:
     ]
 
 
-def get_content(kind: Kind, language: str, profile: Profile) -> Content:
+def get_content(kind: Kind, language: str, profile: "Profile") -> Content:
     """Return the texts of `kind` in `language` for the profile's jurisdiction.
 
     Raise ContentError if the language is not offered there.

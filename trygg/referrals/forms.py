@@ -1,12 +1,15 @@
 """The referral form (drafts, consent or anonymous consultation), triage and decision forms."""
 
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trygg.accounts.models import Organisation, User
+from trygg.clients.services import Identity
 from trygg.consent.models import Consent
 from trygg.consent.services import GivenConsent
 from trygg.referrals.models import Decision, HotlineCall, Referral
@@ -328,7 +331,10 @@ class DecisionForm(ConsentFields):
         label=_("Reasons"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("The decision letter gives these reasons to the person."),
+        help_text=_(
+            "The decision letter gives these reasons to the person. A request for more "
+            "information shows them to the referrer as the question."
+        ),
     )
 
     home_municipality = forms.ChoiceField(
@@ -351,9 +357,12 @@ class DecisionForm(ConsentFields):
             Decision.Outcome.NOT_ADMIT,
             Decision.Outcome.MORE_INFORMATION,
         ),
+        children: int = 0,
         **kwargs: Any,
     ) -> None:
+        """`children` is the number the referral gave: one name and birth date for each."""
         super().__init__(*args, **kwargs)
+        self.child_numbers = range(1, children + 1) if Decision.Outcome.ADMIT in outcomes else ()
         outcome = self.fields["outcome"]
         if isinstance(outcome, forms.ChoiceField):
             outcome.choices = [
@@ -372,6 +381,23 @@ class DecisionForm(ConsentFields):
         self.fields["letter_language"] = forms.ChoiceField(
             label=_("Language of the decision letter"), choices=languages
         )
+        for number in self.child_numbers:
+            self.fields[f"child_{number}_name"] = forms.CharField(
+                label=_("Name of child %(number)s") % {"number": number},
+                max_length=200,
+                required=False,
+                help_text=_(
+                    "The referral names the children to include. Leave the name empty for a "
+                    "child who is not admitted with their parent."
+                )
+                if number == 1
+                else "",
+            )
+            self.fields[f"child_{number}_birth_date"] = forms.DateField(
+                label=_("Birth date of child %(number)s") % {"number": number},
+                required=False,
+                widget=DATE,
+            )
         self.order_fields(["outcome", "reasons", "letter_language", "home_municipality"])
 
     def clean(self) -> dict[str, Any]:
@@ -383,7 +409,37 @@ class DecisionForm(ConsentFields):
                 self.add_error(
                     "home_municipality", _("Say whether the person has a home municipality.")
                 )
+            self._check_children(data)
         return data
+
+    def _check_children(self, data: dict[str, Any]) -> None:
+        today = timezone.localdate()
+        for number in self.child_numbers:
+            name = (data.get(f"child_{number}_name") or "").strip()
+            born = data.get(f"child_{number}_birth_date")
+            if born and not name:
+                self.add_error(f"child_{number}_name", _("Enter the child's name."))
+            elif born and (born > today or _age(born, today) >= 18):
+                self.add_error(
+                    f"child_{number}_birth_date",
+                    _("A child admitted with their parent must be under 18 years old."),
+                )
+
+    def children(self) -> list[Identity]:
+        """The children admitted with their parent, from a valid form."""
+        if self.cleaned_data.get("outcome") != Decision.Outcome.ADMIT:
+            return []
+        admitted = []
+        for number in self.child_numbers:
+            name = (self.cleaned_data.get(f"child_{number}_name") or "").strip()
+            if name:
+                born = self.cleaned_data.get(f"child_{number}_birth_date")
+                admitted.append(Identity(full_name=name, birth_date=born))
+        return admitted
+
+
+def _age(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
 class CallForm(forms.Form):
@@ -397,6 +453,15 @@ class CallForm(forms.Form):
         max_length=4000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Your answer"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Your answer is added to what you told of the situation."),
     )
 
 

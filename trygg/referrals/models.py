@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from trygg.accounts.models import Organisation
+from trygg.cases.models import AppealOutcome, HomeMunicipality
 from trygg.clients.models import Person, new_code
 from trygg.jurisdictions.profiles import ResponsibleParty
 
@@ -249,10 +250,7 @@ class Decision(models.Model):
         TAKEN_ON = "taken_on", _("Taken on by the service")
         NOT_TAKEN_ON = "not_taken_on", _("Not taken on by the service")
 
-    class HomeMunicipality(models.TextChoices):
-        YES = "yes", _("The person has a home municipality in the country")
-        NO = "no", _("The person has no home municipality in the country")
-        UNKNOWN = "unknown", _("Not known yet")
+    HomeMunicipality = HomeMunicipality
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="decisions")
@@ -288,10 +286,7 @@ class Decision(models.Model):
 class Appeal(models.Model):
     """An appeal against a decision, and its outcome once known."""
 
-    class Outcome(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        UPHELD = "upheld", _("The decision was upheld")
-        OVERTURNED = "overturned", _("The decision was overturned")
+    Outcome = AppealOutcome
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="appeals")
     lodged_at = models.DateField(_("appeal lodged on"))

@@ -5,8 +5,8 @@ a transition the state machine does not allow), writes the audit chain in the sa
 and raises ReferralError with a translated message when the rules refuse the request.
 """
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from uuid import UUID
 
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from trygg.accounts.models import Organisation, User
 from trygg.audit import services as audit
+from trygg.cases import services as cases
 from trygg.clients import services as clients
 from trygg.clients.models import Person
 from trygg.consent import services as consents
@@ -502,11 +503,14 @@ def decide(
     letter_language: str,
     client_consent: consents.GivenConsent | None = None,
     home_municipality: str = "",
+    children: Sequence[clients.Identity] = (),
 ) -> Decision:
     """An expert's decision, with reasons. Admission needs the person's own consent.
 
     For an admission, `home_municipality` (yes, no, unknown) decides, by the profile's rule,
     who arranges the services; while it is unknown, the rule for "no home municipality" holds.
+    Admission opens the client's case; `children` are the minor children admitted with them,
+    each registered under a code of their own and linked to the parent.
     """
     referral = _locked(referral)
     if (
@@ -560,7 +564,7 @@ def decide(
             scope=str(referral.assistance_organisation.code),
             given=client_consent,
         )
-        referral.person = _admit(actor, referral)
+        referral.person = _admit(actor, referral, decision, children)
     referral.save()
     _audit(
         "referral.decided",
@@ -600,18 +604,32 @@ def _route(decision: Decision, home_municipality: str) -> None:
     ]
 
 
-def _admit(actor: User, referral: Referral) -> Person:
-    """Register the admitted person under the referral's code, with what they already told."""
-    details = read_details(actor=None, referral=referral, audited=False)
-    existing = Person.objects.filter(code=referral.code).first()
-    if existing is not None:
-        return existing
-    person, _duplicates = clients.register_person(
-        actor=actor,
-        organisation=referral.assistance_organisation,
-        identity=details.identity(),
-        code=referral.code,
-    )
+def _admit(
+    actor: User, referral: Referral, decision: Decision, children: Sequence[clients.Identity]
+) -> Person:
+    """Register the admitted person under the referral's code, with what they already told,
+    and open their case with the children admitted with them."""
+    person = Person.objects.filter(code=referral.code).first()
+    if person is None:
+        details = read_details(actor=None, referral=referral, audited=False)
+        person, _duplicates = clients.register_person(
+            actor=actor,
+            organisation=referral.assistance_organisation,
+            identity=details.identity(),
+            code=referral.code,
+        )
+    try:
+        cases.open_case(
+            actor=actor,
+            person=person,
+            organisation=referral.assistance_organisation,
+            home_municipality=decision.home_municipality,
+            responsible_party=decision.responsible_party,
+            cooperating=decision.cooperating,
+            children=children,
+        )
+    except cases.CaseError as exc:
+        raise ReferralError(str(exc)) from exc
     return person
 
 
@@ -646,12 +664,75 @@ def record_letter(*, actor: User, decision: Decision) -> None:
     )
 
 
-@transaction.atomic
-def supplement(*, actor: User, referral: Referral, details: PersonDetails) -> Referral:
-    """The referrer answers a request for more information; the referral returns to triage."""
-    referral = _locked(referral)
+def _check_answer(actor: User, referral: Referral) -> None:
+    """Only the referrer answers, and only while the referral waits for the answer."""
     if referral.created_by_id != actor.pk:
         raise ReferralError(_("Only the referrer can add information to this referral."))
+    if referral.status != Status.INFORMATION_REQUESTED:
+        raise InvalidTransitionError(_("This referral is not waiting for more information."))
+
+
+def information_request(*, actor: User, referral: Referral) -> str:
+    """What the assistance system asked: the reasons of the latest request for more
+    information, shown to the referrer while the referral waits for the answer; audited."""
+    _check_answer(actor, referral)
+    request = (
+        referral.decisions.filter(outcome=Decision.Outcome.MORE_INFORMATION)
+        .order_by("-decided_at")
+        .first()
+    )
+    if request is None:
+        return ""
+    question = vault.decrypt(
+        referral.code,
+        table=DECISION_TABLE,
+        field="reasons",
+        row=str(request.code),
+        blob=bytes(request.reasons_enc),
+    )
+    _audit("referral.request_viewed", referral, actor, subject_code=request.code)
+    return question
+
+
+@transaction.atomic
+def supplement(*, actor: User, referral: Referral, details: PersonDetails) -> Referral:
+    """The referrer answers a request for more information with the person's details, which
+    replace those the referral held; the referral returns to triage."""
+    referral = _locked(referral)
+    _check_answer(actor, referral)
+    if referral.is_consultation and details.identifies:
+        raise ReferralError(
+            _(
+                "An anonymous consultation cannot hold the person's name, birth date or contact "
+                "details."
+            )
+        )
+    if (
+        not referral.is_consultation
+        and referral.channel != Referral.Channel.SELF
+        and not details.full_name.strip()
+    ):
+        raise ReferralError(_("Enter the person's name."))
+    return _answered(actor, referral, details)
+
+
+@transaction.atomic
+def answer_request(*, actor: User, referral: Referral, answer: str) -> Referral:
+    """The referrer answers a request for more information in words: the answer is added,
+    dated, to what is known of the situation, and the referral returns to triage."""
+    referral = _locked(referral)
+    _check_answer(actor, referral)
+    answer = answer.strip()
+    if not answer:
+        raise ReferralError(_("Write your answer."))
+    details = read_details(actor=None, referral=referral, audited=False)
+    known = details.circumstances.strip()
+    dated = f"[{timezone.localdate().isoformat()}] {answer}"
+    circumstances = f"{known}\n\n{dated}" if known else dated
+    return _answered(actor, referral, replace(details, circumstances=circumstances))
+
+
+def _answered(actor: User, referral: Referral, details: PersonDetails) -> Referral:
     _move(referral, Status.IN_TRIAGE, actor=actor)
     _encrypt_into(referral, details)
     referral.save()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.new, name="new"),
     path("<person:code>/", views.status, name="status"),
     path("<person:code>/edit/", views.edit, name="edit"),
+    path("<person:code>/answer/", views.answer, name="answer"),
     # The assistance system
     path("triage/", views.queue, name="queue"),
     path("triage/calls/", views.hotline, name="hotline"),

@@ -21,7 +21,14 @@ from trygg.lib.http import AuthenticatedHttpRequest
 from trygg.lib.pdf import PdfUnavailableError
 from trygg.referrals import letters, permissions, services
 from trygg.referrals.contact import ContactPreferences
-from trygg.referrals.forms import AppealForm, AssignForm, CallForm, DecisionForm, ReferralForm
+from trygg.referrals.forms import (
+    AnswerForm,
+    AppealForm,
+    AssignForm,
+    CallForm,
+    DecisionForm,
+    ReferralForm,
+)
 from trygg.referrals.models import Appeal, Decision, HotlineCall, Referral
 
 logger = logging.getLogger(__name__)
@@ -119,6 +126,34 @@ def status(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     )
 
 
+@never_cache
+@require_http_methods(["GET", "POST"])
+def answer(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """The referrer reads the assistance system's question and answers it in words."""
+    referral = permissions.get_own_referral(request.user, code)
+    if referral.status != Referral.Status.INFORMATION_REQUESTED:
+        messages.error(request, _("This referral is not waiting for more information."))
+        return redirect("referrals:status", referral.code)
+    form = AnswerForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_request(
+                actor=request.user, referral=referral, answer=form.cleaned_data["answer"]
+            )
+        except services.ReferralError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your answer has been sent."))
+            return redirect("referrals:status", referral.code)
+    question = services.information_request(actor=request.user, referral=referral)
+    return render(
+        request,
+        "referrals/answer.html",
+        {"referral": referral, "question": question, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 # The assistance system
 
 
@@ -182,6 +217,7 @@ def detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             "decision_form": DecisionForm(
                 languages=_letter_languages(),
                 outcomes=services.decision_outcomes(),
+                children=referral.children_count,
                 initial={"letter_language": referral.language},
             )
             if can_decide
@@ -233,7 +269,10 @@ def assign(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 def decide(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     referral = permissions.get_incoming_referral(request.user, code)
     form = DecisionForm(
-        request.POST, languages=_letter_languages(), outcomes=services.decision_outcomes()
+        request.POST,
+        languages=_letter_languages(),
+        outcomes=services.decision_outcomes(),
+        children=referral.children_count,
     )
     if form.is_valid():
         outcome = form.cleaned_data["outcome"]
@@ -246,6 +285,7 @@ def decide(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
                 letter_language=form.cleaned_data["letter_language"],
                 client_consent=form.given_consent() if outcome == Decision.Outcome.ADMIT else None,
                 home_municipality=form.cleaned_data.get("home_municipality") or "",
+                children=form.children(),
             )
         except services.ReferralError as error:
             form.add_error(None, str(error))

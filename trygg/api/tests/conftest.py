@@ -1,11 +1,14 @@
-"""Tokens for the personas: the referrer's, and one of a referrer in another organisation."""
+"""Tokens for the personas: the referrer's, and one of a referrer in another organisation;
+and a Norwegian deployment, where the referrer chooses the service a referral goes to."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
+from trygg.accounts import services as accounts
 from trygg.accounts.models import Membership, Organisation, User
 from trygg.api import services
 from trygg.api.models import ApiToken
@@ -73,3 +76,44 @@ def consultation_body(**person: Any) -> dict[str, Any]:
         "person": {"circumstances": "Asked about a worker at a nail salon.", **person},
         "consultation": True,
     }
+
+
+# Norway: referrals go to the responsible service the referrer chooses.
+
+
+@pytest.fixture
+def norway() -> Iterator[None]:
+    """The Norwegian profile for the test (get_profile() follows the setting by itself)."""
+    with override_settings(TRYGG_JURISDICTION="no"):
+        yield
+
+
+@dataclass
+class NorwayWorld:
+    municipality: Organisation
+    child_welfare: Organisation
+    ngo: Organisation
+    referrer: User
+    social_worker: User
+    token: str
+
+
+def norwegian(name: str, type: str, jurisdiction: str = "no") -> Organisation:
+    return accounts.create_organisation(actor=None, name=name, type=type, jurisdiction=jurisdiction)
+
+
+@pytest.fixture
+def norway_world(norway: None, db: None) -> NorwayWorld:
+    """Two services to refer to, and a referrer of an NGO with a token."""
+    municipality = norwegian("Org N Municipality", Organisation.Type.MUNICIPALITY)
+    child_welfare = norwegian("Org N Child Welfare", Organisation.Type.CHILD_WELFARE)
+    ngo = norwegian("Org N Support", Organisation.Type.NGO)
+    referrer = make_user("n-referrer", ngo, Membership.Role.REFERRER)
+    return NorwayWorld(
+        municipality=municipality,
+        child_welfare=child_welfare,
+        ngo=ngo,
+        referrer=referrer,
+        social_worker=make_user("n-social-worker", municipality, Membership.Role.CASEWORKER),
+        token=make_token(referrer, ngo)[1],
+    )

@@ -1,4 +1,4 @@
-"""The list's cost does not grow with the number of referrals on it."""
+"""The lists' cost does not grow with the number of referrals or services on them."""
 
 from collections.abc import Callable
 from typing import Any
@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from trygg.accounts.models import Organisation, User
+from trygg.api.tests.conftest import NorwayWorld, norwegian
 from trygg.consent.services import GivenConsent
 from trygg.referrals import services as referrals
 from trygg.referrals.models import Decision, Referral
@@ -63,3 +64,24 @@ def test_the_list_makes_as_many_queries_for_40_referrals_as_for_5(
     assert count == 40
     assert Referral.objects.filter(status=Referral.Status.DECIDED).count() == 2 + 17
     assert many == few, f"{few} queries for 5 referrals, {many} for 40"
+
+
+def test_the_services_cost_as_many_queries_for_20_as_for_2(
+    call: Callable[..., Any], norway_world: NorwayWorld
+) -> None:
+    """Norway's list of services to refer to (two in the world already)."""
+
+    def services_queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = call("get", "/api/v1/services", norway_world.token)
+        assert response.status_code == 200
+        return len(queries), len(response.json()["items"])
+
+    call("get", "/api/v1/services", norway_world.token)  # the token's time of use, once
+    few, count = services_queries()
+    assert count == 2
+    for number in range(18):
+        norwegian(f"Org N Service {number}", Organisation.Type.POLICE)
+    many, count = services_queries()
+    assert count == 20
+    assert many == few, f"{few} queries for 2 services, {many} for 20"

@@ -27,6 +27,7 @@ from trygg.testing import make_user
 
 pytestmark = pytest.mark.django_db
 
+REASONS = "Canary reasons of the expert."
 URL = "/api/v1/referrals"
 Call = Callable[..., Any]
 
@@ -375,7 +376,7 @@ def test_the_status_is_a_stable_code_and_the_referrers_words(
                 actor=expert,
                 referral=referral,
                 outcome=step,
-                reasons="Reasons the referrer never sees.",
+                reasons=REASONS,
                 letter_language="ru",
                 client_consent=CONSENT if step == Decision.Outcome.ADMIT else None,
                 home_municipality="yes" if step == Decision.Outcome.ADMIT else "",
@@ -386,7 +387,11 @@ def test_the_status_is_a_stable_code_and_the_referrers_words(
     listed = call("get", URL, token).json()["items"][0]
     for body in (one, listed):
         assert (body["status"], body["status_for_referrer"]) == (status, words)
-        assert "Reasons" not in str(body)
+    # A decision's reasons are the person's; only a request for more information is written for
+    # the referrer, as its question, and only the referral itself shows it.
+    asked = status == "information_requested"
+    assert one["question"] == (REASONS if asked else None)
+    assert listed["question"] is None
 
 
 def test_the_words_follow_the_request_language(call: Call, token: str) -> None:

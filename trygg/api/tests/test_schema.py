@@ -1,7 +1,8 @@
 """The OpenAPI document, and schemathesis against it: no 5xx, and every response as documented.
 
 Schemathesis loads /api/v1/openapi.json from the WSGI application and sends generated requests
-through the whole middleware stack, with a valid token, in the test's own transaction.
+through the whole middleware stack, with a valid token, in the test's own transaction; under
+the Finnish profile (the default) and, for what the Norwegian one changes, under that too.
 """
 
 from collections.abc import Callable, Iterator
@@ -23,7 +24,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from trygg.api.tests.conftest import consultation_body
+from trygg.accounts.models import User
+from trygg.api.tests.conftest import NorwayWorld, consent_body, consultation_body
+from trygg.referrals import services as referrals
+from trygg.referrals.models import Decision, Referral
 
 pytestmark = pytest.mark.django_db
 
@@ -62,11 +66,16 @@ def test_the_document_is_public_and_documents_every_error() -> None:
         ("/api/v1/referrals", "post"),
         ("/api/v1/referrals", "get"),
         ("/api/v1/referrals/{code}", "get"),
+        ("/api/v1/referrals/{code}/information", "post"),
+        ("/api/v1/services", "get"),
     }
     for _path, _method, operation in operations:
         assert {"401", "403", "422"} <= set(operation["responses"])
         assert operation["security"] == [{"TokenAuth": []}]
     assert "404" in document["paths"]["/api/v1/referrals/{code}"]["get"]["responses"]
+    information = document["paths"]["/api/v1/referrals/{code}/information"]["post"]
+    assert {"200", "400", "404", "409"} <= set(information["responses"])
+    assert "conflict" in document["components"]["schemas"]["Error"]["properties"]["code"]["enum"]
 
 
 def test_no_documentation_page_loads_scripts_from_elsewhere() -> None:
@@ -89,9 +98,7 @@ def _application() -> Callable[..., Any]:
     return app
 
 
-@pytest.fixture
-def schema() -> Iterator[Any]:
-    """The schema, loaded from the WSGI application, which also answers the requests."""
+def _load() -> Iterator[Any]:
     try:
         yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", _application())
     finally:
@@ -99,11 +106,24 @@ def schema() -> Iterator[Any]:
         request_finished.connect(close_old_connections)
 
 
+@pytest.fixture
+def schema() -> Iterator[Any]:
+    """The schema, loaded from the WSGI application, which also answers the requests."""
+    yield from _load()
+
+
+@pytest.fixture
+def norway_schema(norway_world: NorwayWorld) -> Iterator[Any]:
+    """The Norwegian deployment's schema, where `receiving_service` is required."""
+    yield from _load()
+
+
 def _run(
     operation: Any,
     token: str,
     checks: list[Any],
     mode: GenerationMode = GenerationMode.POSITIVE,
+    prepare: Callable[[Case], None] | None = None,
     **fixed: Any,
 ) -> None:
     headers = {"Authorization": f"Bearer {token}"}
@@ -111,6 +131,8 @@ def _run(
     @EXAMPLES
     @given(case=operation.as_strategy(generation_mode=mode, **fixed))
     def run(case: Case) -> None:
+        if prepare is not None:
+            prepare(case)
         case.call_and_validate(headers=headers, checks=checks)
 
     run()
@@ -131,3 +153,55 @@ def test_every_response_conforms_to_the_schema(
 def test_invalid_requests_never_cause_a_server_error(schema: Any, token: str) -> None:
     for result in schema.get_all_operations():
         _run(result.ok(), token, [not_a_server_error], GenerationMode.NEGATIVE)
+
+
+def test_answering_a_request_for_information_conforms_to_the_schema(
+    schema: Any,
+    token: str,
+    call: Callable[..., Any],
+    caseworker: User,
+    expert: User,
+) -> None:
+    """Every generated answer meets a referral waiting for information, so the 200 is tried."""
+    code = call("post", "/api/v1/referrals", token, consent_body()).json()["code"]
+    referral = referrals.take_into_triage(
+        actor=caseworker, referral=Referral.objects.get(code=code)
+    )
+    referrals.decide(
+        actor=expert,
+        referral=referral,
+        outcome=Decision.Outcome.MORE_INFORMATION,
+        reasons="More details, please.",
+        letter_language="ru",
+    )
+
+    def waiting(case: Case) -> None:
+        # The referral was sent with consent: an answer keeps the person's name (the document
+        # cannot say which kind of referral a code is). Each example finds it waiting again.
+        person = case.body.get("person") if isinstance(case.body, dict) else None
+        if isinstance(person, dict):
+            person["full_name"] = "Generated Person"
+        Referral.objects.filter(code=code).update(status=Referral.Status.INFORMATION_REQUESTED)
+
+    operation = schema["/api/v1/referrals/{code}/information"]["POST"]
+    _run(operation, token, CONFORMANCE, prepare=waiting, path_parameters={"code": code})
+    # The last example was answered (200), not refused: the referral is back in triage.
+    assert Referral.objects.get(code=code).status == Referral.Status.IN_TRIAGE
+
+
+def test_norway_responses_conform_to_the_schema(
+    norway_schema: Any, norway_world: NorwayWorld
+) -> None:
+    """Under the Norwegian profile, with a service that exists as `receiving_service`."""
+    service = str(norway_world.municipality.code)
+
+    def choose(case: Case) -> None:
+        if isinstance(case.body, dict):
+            case.body["receiving_service"] = service
+
+    create = norway_schema["/api/v1/referrals"]["POST"]
+    _run(create, norway_world.token, CONFORMANCE, prepare=choose)
+    _run(norway_schema["/api/v1/services"]["GET"], norway_world.token, CONFORMANCE)
+    assert Referral.objects.filter(assistance_organisation=norway_world.municipality).exists()
+    for result in norway_schema.get_all_operations():
+        _run(result.ok(), norway_world.token, [not_a_server_error], GenerationMode.NEGATIVE)

@@ -231,6 +231,45 @@ def test_more_information_goes_back_to_the_referrer_and_returns_to_triage(
     assert Referral.objects.get(pk=in_triage.pk).status == Referral.Status.IN_TRIAGE
 
 
+def test_only_a_waiting_referral_takes_an_answer_and_only_from_its_referrer(
+    received: Referral, in_triage: Referral, expert: User, referrer: User, caseworker: User
+) -> None:
+    # Neither a received nor a decided referral can be pushed into triage by an "answer".
+    with pytest.raises(InvalidTransitionError, match="not waiting for more information"):
+        services.supplement(actor=referrer, referral=in_triage, details=DETAILS)
+    with pytest.raises(InvalidTransitionError, match="not waiting for more information"):
+        services.answer_request(actor=referrer, referral=in_triage, answer="Nights.")
+    services.decide(
+        actor=expert,
+        referral=in_triage,
+        outcome=Decision.Outcome.MORE_INFORMATION,
+        reasons="Please describe the working hours.",
+        letter_language="en",
+    )
+    waiting = Referral.objects.get(pk=in_triage.pk)
+    with pytest.raises(ReferralError, match="Only the referrer"):
+        services.answer_request(actor=caseworker, referral=waiting, answer="Nights.")
+    with pytest.raises(ReferralError, match="Enter the person's name"):
+        services.supplement(actor=referrer, referral=waiting, details=PersonDetails())
+    with pytest.raises(ReferralError, match="Write your answer"):
+        services.answer_request(actor=referrer, referral=waiting, answer="   ")
+    assert Referral.objects.get(pk=in_triage.pk).status == Referral.Status.INFORMATION_REQUESTED
+
+    # The referrer reads the question (audited) and answers in words; the answer is added,
+    # dated, to what was known, and the referral returns to triage.
+    assert services.information_request(actor=referrer, referral=waiting) == (
+        "Please describe the working hours."
+    )
+    services.answer_request(actor=referrer, referral=waiting, answer="Sixteen hours a day.")
+    after = Referral.objects.get(pk=in_triage.pk)
+    assert after.status == Referral.Status.IN_TRIAGE
+    circumstances = services.read_details(actor=None, referral=after, audited=False).circumstances
+    assert circumstances.startswith(DETAILS.circumstances)
+    assert circumstances.endswith(f"[{timezone.localdate().isoformat()}] Sixteen hours a day.")
+    actions = list(AuditEvent.objects.values_list("action", flat=True))
+    assert "referral.request_viewed" in actions and "referral.supplemented" in actions
+
+
 def test_an_overturned_appeal_sends_the_referral_back_to_triage(
     in_triage: Referral, expert: User, caseworker: User
 ) -> None:

@@ -12,7 +12,7 @@ from trygg.clients.models import Person
 from trygg.clients.services import Identity, register_person
 from trygg.consent.models import Consent
 from trygg.referrals import services
-from trygg.referrals.models import HotlineCall, Referral
+from trygg.referrals.models import Decision, HotlineCall, Referral
 from trygg.testing import log_in, make_user
 
 pytestmark = pytest.mark.django_db
@@ -270,3 +270,36 @@ def test_every_field_of_the_referral_form_sits_in_exactly_one_section() -> None:
     form = ReferralForm(services=Organisation.objects.none())
 
     assert sorted(grouped) == sorted(form.fields)
+
+
+def test_the_referrer_reads_the_question_and_answers_it_on_the_status_page(
+    sent: Referral, referrer: User, caseworker: User, expert: User
+) -> None:
+    services.take_into_triage(actor=caseworker, referral=sent)
+    services.decide(
+        actor=expert,
+        referral=sent,
+        outcome=Decision.Outcome.MORE_INFORMATION,
+        reasons="Who holds the passport?",
+        letter_language="en",
+    )
+    client = log_in(Client(), referrer)
+    status_page = client.get(f"/referrals/{sent.code}/").content.decode()
+    assert "More information requested" in status_page
+    assert f"/referrals/{sent.code}/answer/" in status_page
+
+    form = client.get(f"/referrals/{sent.code}/answer/").content.decode()
+    assert "Who holds the passport?" in form
+    refused = client.post(f"/referrals/{sent.code}/answer/", {"answer": ""})
+    assert refused.status_code == 400
+    sent_answer = client.post(
+        f"/referrals/{sent.code}/answer/", {"answer": "The employer keeps it."}, follow=True
+    )
+    assert "Your answer has been sent." in sent_answer.content.decode()
+    sent.refresh_from_db()
+    assert sent.status == Referral.Status.IN_TRIAGE
+    staff_page = log_in(Client(), caseworker).get(f"/referrals/triage/{sent.code}/")
+    assert "The employer keeps it." in staff_page.content.decode()
+    # Once answered, the page no longer takes an answer.
+    again = client.get(f"/referrals/{sent.code}/answer/")
+    assert again.status_code == 302

@@ -17,7 +17,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from trygg.accounts.models import Membership, Organisation, User
 from trygg.api.models import ApiToken
 from trygg.api.services import create_token
+from trygg.cases import services as cases
+from trygg.cases.models import Case
 from trygg.clients.services import Identity, register_person, request_erasure
+from trygg.consent.models import Consent
+from trygg.consent.services import GivenConsent
 from trygg.referrals import services as referrals
 from trygg.referrals.models import Decision
 from trygg.testing import PERSONAS, make_user
@@ -53,6 +57,13 @@ def _api_token(users: dict[str, User], organisation: Organisation) -> ApiToken:
     )
     return token
 
+
+CONSENT = GivenConsent(
+    given_by=Consent.GivenBy.PERSON,
+    method=Consent.Method.WRITTEN,
+    language="ru",
+    interpreter=Consent.Interpreter.NONE,
+)
 
 # The JSON API answers 401 to everyone without a token, logged in or not.
 API_401 = {"*": 401}
@@ -132,6 +143,12 @@ MATRIX: dict[str, tuple[str, Callable[..., dict[str, Any]], dict[str, int]]] = {
     "api:api-root": ("GET", lambda **_: {}, {"*": 404}),
     "api:referrals": ("GET+POST", lambda **_: {}, API_401),
     "api:referral": ("GET", lambda referral, **_: {"code": referral.code}, API_401),
+    "api:referral_information": (
+        "POST",
+        lambda referral, **_: {"code": referral.code},
+        API_401,
+    ),
+    "api:services": ("GET", lambda **_: {}, API_401),
     # The client register: case workers and experts of the assistance system only. A person's
     # pages give everyone else 404, as if the person did not exist.
     "clients:find": ("GET", lambda **_: {}, REGISTER_200),
@@ -164,6 +181,12 @@ MATRIX: dict[str, tuple[str, Callable[..., dict[str, Any]], dict[str, int]]] = {
     "referrals:new": ("GET", lambda **_: {}, REFERRER_200),
     "referrals:status": ("GET", lambda referral, **_: {"code": referral.code}, OWN_REFERRAL),
     "referrals:edit": ("GET", lambda draft, **_: {"code": draft.code}, OWN_REFERRAL),
+    # Not waiting for more information: the referrer is sent back to the status page.
+    "referrals:answer": (
+        "GET",
+        lambda referral, **_: {"code": referral.code},
+        {**OWN_REFERRAL, "referrer": 302},
+    ),
     "referrals:queue": ("GET", lambda **_: {}, TRIAGE_200),
     "referrals:hotline": ("GET", lambda **_: {}, TRIAGE_200),
     # A call that is not one's own assistance system's gives 404 like a call that does not exist.
@@ -204,6 +227,31 @@ MATRIX: dict[str, tuple[str, Callable[..., dict[str, Any]], dict[str, int]]] = {
         "POST",
         lambda referral, **_: {"code": referral.code, "pk": 1},
         INCOMING_ACTION,
+    ),
+    # Cases: the assistance system's case workers and experts; everyone else 404 on a case.
+    "cases:index": ("GET", lambda **_: {}, REGISTER_200),
+    "cases:detail": ("GET", lambda case, **_: {"code": case.code}, INCOMING),
+    "cases:end": ("GET", lambda case, **_: {"code": case.code}, INCOMING),
+    # Empty forms are refused with the form and its errors.
+    "cases:remove": (
+        "POST",
+        lambda case, **_: {"code": case.code},
+        {**INCOMING, "caseworker": 400, "expert": 400},
+    ),
+    "cases:appeal": (
+        "POST",
+        lambda removal, **_: {"code": removal.case.code, "removal": removal.code},
+        INCOMING_ACTION,
+    ),
+    "cases:appeal_outcome": (
+        "POST",
+        lambda removal, **_: {"code": removal.case.code, "removal": removal.code},
+        INCOMING_ACTION,
+    ),
+    "cases:letter": (
+        "GET",
+        lambda removal, **_: {"code": removal.case.code, "removal": removal.code},
+        INCOMING,
     ),
     # The public side: the same for everyone, logged in or not.
     "public:help_start": ("GET", lambda **_: {}, {"*": 302}),
@@ -284,16 +332,46 @@ def world(
         reasons="Matrix reasons",
         letter_language="ru",
     )
+    # Two admitted clients: one still a client, one removed by an expert's decision.
+    case, removed = (
+        _admitted(users, referrer_org, name) for name in ("Matrix Client", "Matrix Two")
+    )
+    removal = cases.remove(
+        actor=users["expert"], case=removed, reasons="Matrix removal", letter_language="ru"
+    )
     return {
         "draft": draft,
         "referral": referral,
         "decided": decision,
+        "case": case,
+        "removal": removal,
         "users": users,
         "orgs": {"assistance": assistance_org, "other": other_org},
         "person": person,
         "erasure": erasure,
         "api_token": _api_token(users, assistance_org),
     }
+
+
+def _admitted(users: dict[str, User], referrer_org: Organisation, name: str) -> Case:
+    referral = referrals.save_draft(
+        actor=users["referrer"],
+        organisation=referrer_org,
+        needs=referrals.Needs(),
+        details=referrals.PersonDetails(full_name=name),
+    )
+    referrals.submit(actor=users["referrer"], referral=referral, consent=CONSENT)
+    referrals.take_into_triage(actor=users["caseworker"], referral=referral)
+    referrals.decide(
+        actor=users["expert"],
+        referral=referral,
+        outcome=Decision.Outcome.ADMIT,
+        reasons="Matrix admission",
+        letter_language="ru",
+        client_consent=CONSENT,
+        home_municipality="no",
+    )
+    return Case.objects.get(person__code=referral.code)
 
 
 CASES = [(name, persona) for name in sorted(MATRIX) for persona in PERSONAS]
