@@ -175,8 +175,8 @@ class Referral(models.Model):
                 condition=models.Q(status__in=["received", "in_triage", "information_requested"]),
                 name="referral_open_queue_idx",
             ),
-            # SQLite cannot use the partial index when the statuses are bound parameters: this
-            # one serves it there (one range per status, then a small merge).
+            # One status of one organisation, in deadline order. (SQLite uses the partial index
+            # above only because `services.queue` writes the open statuses as literals.)
             models.Index(
                 fields=["assistance_organisation", "status", "respond_by"],
                 name="referral_queue_idx",

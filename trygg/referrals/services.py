@@ -11,7 +11,8 @@ from datetime import date
 from uuid import UUID
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -820,11 +821,24 @@ def status_for_referrer(referral: Referral) -> str:
     return labels[Status(referral.status)]
 
 
+# The values are the code's own status constants, never input.
+OPEN_CONDITION = RawSQL(  # noqa: S611
+    '"referrals_referral"."status" IN ({})'.format(
+        ", ".join(f"'{status.value}'" for status in OPEN_STATUSES)
+    ),
+    (),
+    output_field=BooleanField(),
+)
+
+
 def queue(user: User) -> QuerySet[Referral]:
     """The triage queue: open referrals, the most pressing deadline first."""
     return (
         permissions.incoming_referrals(user)
-        .filter(status__in=OPEN_STATUSES)
+        # The open statuses as literals, not bound parameters: only so does SQLite see that the
+        # query fits the partial index `referral_open_queue_idx` and walk it in deadline order,
+        # instead of sorting every open referral (page 1,000 of 100,000: 2 ms against 60 ms).
+        .filter(OPEN_CONDITION)
         # A prefetch, not a join: with a join SQLite sorts every open referral instead of
         # walking the index in deadline order (50 ms against 2 ms at 100,000 referrals).
         .prefetch_related("assigned_to")

@@ -75,7 +75,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Q
 from django.views.decorators.debug import sensitive_variables
 
 from trygg.lib.db import bulk_insert
@@ -625,10 +625,15 @@ def find(field: str, value: str) -> list[str]:
 
 def owners_sharing(owner: str) -> list[str]:
     """Return the other owners with an entry equal to one of `owner`'s (duplicate notices)."""
-    mine = BlindIndexEntry.objects.filter(owner=_check_owner(owner))
-    matches = BlindIndexEntry.objects.filter(
-        Exists(mine.filter(field=OuterRef("field"), digest=OuterRef("digest")))
-    ).exclude(owner=owner)
+    mine = BlindIndexEntry.objects.filter(owner=_check_owner(owner)).values_list("field", "digest")
+    # The owner's few entries first, then one index lookup each (field, digest): a correlated
+    # subquery instead made the database test every entry of every owner (200 ms at 100,000).
+    wanted = Q()
+    for field, digest in mine:
+        wanted |= Q(field=field, digest=digest)
+    if not wanted:
+        return []
+    matches = BlindIndexEntry.objects.filter(wanted).exclude(owner=owner)
     return sorted(set(matches.values_list("owner", flat=True)))
 
 
