@@ -29,7 +29,7 @@ class ApiTokenForm(forms.Form):
         ),
     )
     scopes = forms.MultipleChoiceField(
-        label=_("Allowed"),
+        label=_("What the token may do"),
         choices=ApiToken.Scope.choices,
         initial=ApiToken.Scope.values,
         widget=forms.CheckboxSelectMultiple,

@@ -97,7 +97,7 @@ def test_a_token_needs_a_scope(admin_client: Client, api_referrer: User) -> None
 def test_without_referrers_the_page_says_what_to_do_first(admin_client: Client) -> None:
     response = admin_client.get(NEW)
     assert response.status_code == 200
-    assert "have no referrer yet" in response.content.decode()
+    assert "has a referrer yet" in response.content.decode()
 
 
 def test_revoking_needs_sudo_mode_then_the_token_stops_working(
