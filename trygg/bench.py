@@ -373,28 +373,29 @@ def _referral_benchmarks(org: Any) -> None:
             _timings_ms(_raw("SELECT * FROM referrals_referral WHERE code = %s", [one.code])),
         ),
     ]
-    rows += _served_api_benchmarks(secret, one.code, counter)
+    rows += _served_api_benchmarks(secret, one.code, counter, caseworker)
     print()
     print(
         f"Referrals on {connection.vendor}, {REFERRALS:,} open referrals "
         f"(filled in {filled:.0f} s), {ROUNDS} rounds"
     )
-    print(f"{'benchmark':<46} {'median':>7} {'p95':>7} {'floor':>7} {'ratio':>7}")
+    print(f"{'benchmark':<52} {'median':>7} {'p95':>7} {'floor':>7} {'ratio':>7}")
     for name, (median, p95), (floor_median, _floor_p95) in rows:
         print(
-            f"{name:<46} {median:>7.2f} {p95:>7.2f} {floor_median:>7.3f} "
+            f"{name:<52} {median:>7.2f} {p95:>7.2f} {floor_median:>7.3f} "
             f"{median / floor_median:>6.1f}x"
         )
 
 
 def _served_api_benchmarks(
-    secret: str, code: str, counter: Any
+    secret: str, code: str, counter: Any, caseworker: Any
 ) -> list[tuple[str, tuple[float, float], tuple[float, float]]]:
-    """The API served by gunicorn (2 workers, as on this 2-core machine), over HTTP.
+    """The API and the triage queue served by gunicorn (2 workers, as on this 2-core machine).
 
     The server shares the benchmark's database and key files; each request is timed from
     sending to the last byte on one kept-alive connection. The floor is the same request's
-    round trip to /healthz, which runs one `SELECT 1`.
+    round trip to /healthz, which runs one `SELECT 1`. The queue is requested as `caseworker`
+    with a session as the two-step login leaves it (see `_served_queue`).
     """
     import http.client
     import json
@@ -477,10 +478,65 @@ def _served_api_benchmarks(
                 _timings_ms(call("GET", f"/api/v1/referrals/{code}"), rounds=100),
                 floor,
             ),
+            *_served_queue(connection, caseworker, floor),
         ]
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _served_queue(
+    connection: Any, caseworker: Any, floor: tuple[float, float]
+) -> list[tuple[str, tuple[float, float], tuple[float, float]]]:
+    """The triage queue's first page and page 1,000 over `connection` to the served app.
+
+    The session is a real one in the database, with the keys the two-step login sets (user,
+    backend and auth hash from Django's `login`, the verified device from django-otp's, and the
+    session clocks): `trygg.testing.log_in`. Its cookie goes in a Cookie header, so the
+    cookie's Secure flag, if set, does not matter on plain HTTP to 127.0.0.1. Each answer must
+    be 200 and show a referral code of the page asked for: a redirect to the login page, or the
+    wrong page, stops the benchmark.
+    """
+    from django.conf import settings
+    from django.test import Client
+
+    from trygg.referrals.services import queue
+    from trygg.testing import log_in
+
+    session = log_in(Client(), caseworker).cookies[settings.SESSION_COOKIE_NAME].value
+    headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"}
+    codes = queue(caseworker).values_list("code", flat=True)
+    pages = max(1, -(-codes.count() // 50))
+    deep = min(1_000, pages)
+
+    def page(number: int) -> Callable[[], object]:
+        path = f"/referrals/triage/?page={number}"
+        expected = str(codes[(number - 1) * 50]).encode()
+
+        def run() -> object:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            data = response.read()
+            if response.status != 200 or expected not in data:
+                raise RuntimeError(
+                    f"GET {path} answered {response.status} without {expected.decode()}"
+                )
+            return data
+
+        return run
+
+    return [
+        (
+            f"served: triage queue, first 50 of {codes.count():,} / healthz",
+            _timings_ms(page(1), rounds=100),
+            floor,
+        ),
+        (
+            f"served: triage queue, page {deep:,} of {pages:,} / healthz",
+            _timings_ms(page(deep), rounds=100),
+            floor,
+        ),
+    ]
 
 
 def _public_benchmarks() -> None:
