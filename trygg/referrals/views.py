@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from trygg.accounts.decorators import check_required
 from trygg.accounts.models import Membership, User
+from trygg.cases.forms import AppealForm
 from trygg.jurisdictions.profiles import get_profile
 from trygg.lib.content import get_content, language_names, offered_languages
 from trygg.lib.http import AuthenticatedHttpRequest
@@ -23,7 +24,6 @@ from trygg.referrals import letters, permissions, services
 from trygg.referrals.contact import ContactPreferences
 from trygg.referrals.forms import (
     AnswerForm,
-    AppealForm,
     AssignForm,
     CallForm,
     DecisionForm,

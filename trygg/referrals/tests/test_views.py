@@ -303,3 +303,21 @@ def test_the_referrer_reads_the_question_and_answers_it_on_the_status_page(
     # Once answered, the page no longer takes an answer.
     again = client.get(f"/referrals/{sent.code}/answer/")
     assert again.status_code == 302
+
+
+def test_the_assignment_list_escapes_names_and_keeps_the_choice(
+    sent: Referral, caseworker: User, assistance_org: Organisation
+) -> None:
+    odd = make_user("odd-worker", assistance_org, Membership.Role.CASEWORKER)
+    odd.full_name = '<img src=x onerror="alert(1)">'
+    odd.save(update_fields=["full_name"])
+    client = log_in(Client(), caseworker)
+    page = client.get(f"/referrals/triage/{sent.code}/").content.decode()
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
+    assert '<img src=x onerror="alert(1)">' not in page
+    assert (
+        client.post(f"/referrals/triage/{sent.code}/assign/", {"assignee": odd.pk}).status_code
+        == 302
+    )
+    sent.refresh_from_db()
+    assert sent.assigned_to == odd
