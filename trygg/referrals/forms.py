@@ -25,6 +25,15 @@ DATE = forms.DateInput(attrs={"type": "date"})
 class ConsentFields(forms.Form):
     """How the person gave consent: shared by the referral and the admission forms."""
 
+    # Required only in some cases (consent given, an admission): not shown as "optional".
+    conditional: tuple[str, ...] = (
+        "consent",
+        "consent_given_by",
+        "consent_method",
+        "consent_language",
+        "home_municipality",
+    )
+
     consent_given_by = forms.ChoiceField(
         label=_("Who gave the consent"), choices=Consent.GivenBy.choices, required=False
     )

@@ -321,3 +321,14 @@ def test_the_assignment_list_escapes_names_and_keeps_the_choice(
     )
     sent.refresh_from_db()
     assert sent.assigned_to == odd
+
+
+def test_consent_fields_are_not_marked_optional_though_drafts_may_leave_them_open(
+    referrer: User,
+) -> None:
+    page = log_in(Client(), referrer).get("/referrals/new/").content.decode()
+    label = page[page.index('<label for="id_consent_given_by">') :]
+    assert label[: label.index("</label>")].endswith("Who gave the consent")
+    # A field that is optional in every case still says so.
+    nationality = page[page.index('<label for="id_nationality">') :]
+    assert "(optional)" in nationality[: nationality.index("</label>")]
