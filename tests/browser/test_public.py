@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route, ViewportSi
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
-CONTENT = REPO / "trygg" / "public" / "content"
+CONTENT = REPO / "trygg" / "content"
 PROFILES = REPO / "trygg" / "jurisdictions" / "profile_data"
 NEUTRAL_PAGE = "<!doctype html><html lang='en'><title>Weather</title><h1>Weather</h1></html>"
 TOOLKIT_STEPS = [
