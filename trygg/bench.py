@@ -349,6 +349,32 @@ def _referral_benchmarks(org: Any) -> None:
                 )
             ),
         ),
+        (
+            "triage queue, first 50 assigned to me",
+            _timings_ms(_page(client, "/referrals/triage/?show=mine")),
+            _timings_ms(
+                _raw(
+                    "SELECT code, channel, status, respond_by, received_at, assigned_to_id "
+                    "FROM referrals_referral WHERE assistance_organisation_id = %s "
+                    "AND status IN ('received', 'in_triage', 'information_requested') "
+                    "AND assigned_to_id = %s ORDER BY respond_by, id LIMIT 50",
+                    [org.pk, caseworker.pk],
+                )
+            ),
+        ),
+        (
+            "triage queue, first 50 not assigned",
+            _timings_ms(_page(client, "/referrals/triage/?show=unassigned")),
+            _timings_ms(
+                _raw(
+                    "SELECT code, channel, status, respond_by, received_at, assigned_to_id "
+                    "FROM referrals_referral WHERE assistance_organisation_id = %s "
+                    "AND status IN ('received', 'in_triage', 'information_requested') "
+                    "AND assigned_to_id IS NULL ORDER BY respond_by, id LIMIT 50",
+                    [org.pk],
+                )
+            ),
+        ),
         ("API: create and submit a referral / bare INSERT", _timings_ms(api_create), insert_ms),
         (
             f"API: list own referrals, first 50 of {REFERRALS:,}",

@@ -11,10 +11,11 @@ from datetime import date
 from uuid import UUID
 
 from django.db import transaction
-from django.db.models import BooleanField, QuerySet
+from django.db.models import BooleanField, QuerySet, TextChoices
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from trygg.accounts.models import Organisation, User
 from trygg.audit import services as audit
@@ -831,10 +832,26 @@ OPEN_CONDITION = RawSQL(  # noqa: S611
 )
 
 
-def queue(user: User) -> QuerySet[Referral]:
-    """The triage queue: open referrals, the most pressing deadline first."""
+class QueueView(TextChoices):
+    """Which part of the triage queue a case worker looks at."""
+
+    ALL = "all", pgettext_lazy("triage queue", "All open referrals")
+    MINE = "mine", pgettext_lazy("triage queue", "Assigned to me")
+    UNASSIGNED = "unassigned", pgettext_lazy("triage queue", "Not assigned to anyone")
+
+
+def queue(user: User, view: str = QueueView.ALL) -> QuerySet[Referral]:
+    """The triage queue: open referrals, the most pressing deadline first.
+
+    `view` narrows it to the user's own referrals or to those nobody has taken yet.
+    """
+    referrals = permissions.incoming_referrals(user)
+    if view == QueueView.MINE:
+        referrals = referrals.filter(assigned_to=user)
+    elif view == QueueView.UNASSIGNED:
+        referrals = referrals.filter(assigned_to__isnull=True)
     return (
-        permissions.incoming_referrals(user)
+        referrals
         # The open statuses as literals, not bound parameters: only so does SQLite see that the
         # query fits the partial index `referral_open_queue_idx` and walk it in deadline order,
         # instead of sorting every open referral (page 1,000 of 100,000: 2 ms against 60 ms).

@@ -161,8 +161,21 @@ def answer(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 @require_GET
 def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Open referrals, the nearest deadline first; paged, so its cost does not grow."""
-    page = Paginator(services.queue(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "referrals/queue.html", {"page": page, "now": timezone.now()})
+    view = request.GET.get("show", services.QueueView.ALL)
+    if view not in services.QueueView.values:
+        view = services.QueueView.ALL
+    referrals = services.queue(request.user, view)
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "referrals/queue.html",
+        {
+            "page": page,
+            "now": timezone.now(),
+            "show": view,
+            "views": services.QueueView.choices,
+        },
+    )
 
 
 def _staff(referral: Referral) -> QuerySet[User]:

@@ -220,6 +220,59 @@ def test_the_queue_costs_the_same_number_of_queries_for_5_or_40_referrals(
     assert few == many
 
 
+def test_a_case_worker_narrows_the_queue_to_their_own_or_to_unassigned_referrals(
+    referrer: User, referrer_org: Organisation, caseworker: User, assistance_org: Organisation
+) -> None:
+    colleague = make_user("colleague", assistance_org, Membership.Role.CASEWORKER)
+    codes = []
+    for _ in range(3):
+        draft = services.save_draft(
+            actor=referrer,
+            organisation=referrer_org,
+            needs=services.Needs(),
+            details=services.PersonDetails(circumstances="x"),
+            is_consultation=True,
+        )
+        codes.append(services.submit(actor=referrer, referral=draft, consent=None).code)
+    mine, theirs, nobodys = (Referral.objects.get(code=code) for code in codes)
+    services.assign(actor=caseworker, referral=mine, assignee=caseworker)
+    services.assign(actor=caseworker, referral=theirs, assignee=colleague)
+    client = log_in(Client(), caseworker)
+
+    def shown(query: str) -> set[str]:
+        page = client.get(f"/referrals/triage/{query}").content.decode()
+        return {code for code in codes if code in page}
+
+    assert shown("") == set(codes)
+    assert shown("?show=mine") == {mine.code}
+    assert shown("?show=unassigned") == {nobodys.code}
+    # An unknown view is the whole queue, not an error.
+    assert shown("?show=everything") == set(codes)
+
+    services.assign(actor=caseworker, referral=nobodys, assignee=colleague)
+    page = client.get("/referrals/triage/?show=unassigned").content.decode()
+    assert "Every open referral is assigned to a case worker." in page
+
+
+def test_the_queue_pager_keeps_the_chosen_view(
+    referrer: User, referrer_org: Organisation, caseworker: User, assistance_org: Organisation
+) -> None:
+    for _ in range(51):
+        draft = services.save_draft(
+            actor=referrer,
+            organisation=referrer_org,
+            needs=services.Needs(),
+            details=services.PersonDetails(circumstances="x"),
+            is_consultation=True,
+        )
+        services.submit(actor=referrer, referral=draft, consent=None)
+    client = log_in(Client(), caseworker)
+
+    page = client.get("/referrals/triage/?show=unassigned").content.decode()
+
+    assert 'href="?show=unassigned&amp;page=2"' in page
+
+
 def test_a_hotline_call_is_logged_and_its_summary_encrypted(
     caseworker: User, assistance_org: Organisation
 ) -> None:
