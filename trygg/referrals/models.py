@@ -175,6 +175,13 @@ class Referral(models.Model):
                 condition=models.Q(status__in=["received", "in_triage", "information_requested"]),
                 name="referral_open_queue_idx",
             ),
+            # The queue narrowed to one case worker's referrals, or to those nobody has taken
+            # (`assigned_to IS NULL`). `status` last, so that the page's count reads only the index.
+            models.Index(
+                fields=["assistance_organisation", "assigned_to", "respond_by", "id", "status"],
+                condition=models.Q(status__in=["received", "in_triage", "information_requested"]),
+                name="referral_open_assignee_idx",
+            ),
             # One status of one organisation, in deadline order. (SQLite uses the partial index
             # above only because `services.queue` writes the open statuses as literals.)
             models.Index(
