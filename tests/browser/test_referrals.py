@@ -81,11 +81,26 @@ def test_a_referral_goes_from_the_referrer_to_an_admission_decision(
     row = caseworker.locator("tr", has_text=code)
     expect(row).to_contain_text("Urgent")
     found += axe_violations(caseworker)
+    # Nobody has taken it yet: it is among the unassigned, not among the case worker's own.
+    caseworker.get_by_label("Show").select_option("unassigned")
+    caseworker.get_by_role("button", name="Show").click()
+    expect(caseworker).to_have_url(re.compile(r"show=unassigned"))
+    expect(row).to_contain_text("Not assigned")
+    caseworker.get_by_label("Show").select_option("mine")
+    caseworker.get_by_role("button", name="Show").click()
+    expect(caseworker).to_have_url(re.compile(r"show=mine"))
+    expect(row).to_have_count(0)
+    caseworker.get_by_label("Show").select_option("all")
+    caseworker.get_by_role("button", name="Show").click()
+    expect(caseworker).to_have_url(re.compile(r"show=all"))
     row.get_by_role("link", name=code).click()
     expect(caseworker.locator("main")).to_contain_text("Browser Referralperson")
     found += axe_violations(caseworker)
     submit_form(caseworker, caseworker.get_by_role("button", name="Take into triage").click)
     expect(caseworker.locator(".referral-status")).to_have_text("In triage")
+    # Taking it into triage made it the case worker's own.
+    caseworker.goto("/referrals/triage/?show=mine")
+    expect(row).to_contain_text("In triage")
 
     # An expert admits the person, with the person's own consent.
     expert = pages("demo-expert", browser_log_in)
