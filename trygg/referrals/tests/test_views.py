@@ -251,7 +251,7 @@ def test_a_case_worker_narrows_the_queue_to_their_own_or_to_unassigned_referrals
 
     services.assign(actor=caseworker, referral=nobodys, assignee=colleague)
     page = client.get("/referrals/triage/?show=unassigned").content.decode()
-    assert "Every open referral is assigned to a case worker." in page
+    assert "No open referral is waiting for a case worker." in page
 
 
 def test_the_queue_pager_keeps_the_chosen_view(
