@@ -50,6 +50,20 @@ def referral_post(**changes: Any) -> dict[str, Any]:
     return {key: value for key, value in data.items() if value is not None}
 
 
+def send_consultation(
+    referrer: User, organisation: Organisation, needs: services.Needs | None = None
+) -> Referral:
+    """An anonymous consultation, sent: the cheapest open referral."""
+    draft = services.save_draft(
+        actor=referrer,
+        organisation=organisation,
+        needs=needs or services.Needs(),
+        details=services.PersonDetails(circumstances="x"),
+        is_consultation=True,
+    )
+    return services.submit(actor=referrer, referral=draft, consent=None)
+
+
 @pytest.fixture
 def sent(client: Client, referrer: User, assistance_org: Organisation) -> Referral:
     response = log_in(client, referrer).post("/referrals/new/", referral_post())
@@ -195,14 +209,9 @@ def test_the_queue_costs_the_same_number_of_queries_for_5_or_40_referrals(
 
     def add(count: int) -> None:
         for index in range(count):
-            draft = services.save_draft(
-                actor=referrer,
-                organisation=referrer_org,
-                needs=services.Needs(medical_need=index % 2 == 0),
-                details=services.PersonDetails(circumstances="x"),
-                is_consultation=True,
+            referral = send_consultation(
+                referrer, referrer_org, services.Needs(medical_need=index % 2 == 0)
             )
-            referral = services.submit(actor=referrer, referral=draft, consent=None)
             if index % 3 == 0:
                 services.take_into_triage(actor=caseworker, referral=referral)
 
@@ -224,17 +233,8 @@ def test_a_case_worker_narrows_the_queue_to_their_own_or_to_unassigned_referrals
     referrer: User, referrer_org: Organisation, caseworker: User, assistance_org: Organisation
 ) -> None:
     colleague = make_user("colleague", assistance_org, Membership.Role.CASEWORKER)
-    codes = []
-    for _ in range(3):
-        draft = services.save_draft(
-            actor=referrer,
-            organisation=referrer_org,
-            needs=services.Needs(),
-            details=services.PersonDetails(circumstances="x"),
-            is_consultation=True,
-        )
-        codes.append(services.submit(actor=referrer, referral=draft, consent=None).code)
-    mine, theirs, nobodys = (Referral.objects.get(code=code) for code in codes)
+    mine, theirs, nobodys = (send_consultation(referrer, referrer_org) for _ in range(3))
+    codes = [mine.code, theirs.code, nobodys.code]
     services.assign(actor=caseworker, referral=mine, assignee=caseworker)
     services.assign(actor=caseworker, referral=theirs, assignee=colleague)
     client = log_in(Client(), caseworker)
@@ -258,14 +258,7 @@ def test_the_queue_pager_keeps_the_chosen_view(
     referrer: User, referrer_org: Organisation, caseworker: User, assistance_org: Organisation
 ) -> None:
     for _ in range(51):
-        draft = services.save_draft(
-            actor=referrer,
-            organisation=referrer_org,
-            needs=services.Needs(),
-            details=services.PersonDetails(circumstances="x"),
-            is_consultation=True,
-        )
-        services.submit(actor=referrer, referral=draft, consent=None)
+        send_consultation(referrer, referrer_org)
     client = log_in(Client(), caseworker)
 
     page = client.get("/referrals/triage/?show=unassigned").content.decode()
